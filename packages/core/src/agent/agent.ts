@@ -1,0 +1,40 @@
+import type { Item } from '../items/item.js';
+import type { ModelOutputSpec, ModelToolChoice } from '../model/model-request.js';
+import type { Tool } from '../tools/tool.js';
+import type { AgentEvent } from './agent-event.js';
+
+/** One run's input: what the caller asked for, with the history already loaded. */
+export interface AgentRun {
+  /** Items of earlier turns (previous response chain or conversation), oldest first. */
+  history: Item[];
+  /** This turn's new input items. */
+  input: Item[];
+  /** Not inherited across turns: each request gives its own. */
+  instructions?: string;
+  /** Server tools (already under their policy) and the caller's client tools. */
+  tools?: Tool[];
+  toolChoice?: ModelToolChoice;
+  parallelToolCalls?: boolean;
+  output?: ModelOutputSpec;
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+  /** Per-run limits; the agent's own options are the defaults. */
+  maxSteps?: number;
+  maxToolCalls?: number;
+  providerOptions?: Record<string, Record<string, unknown>>;
+}
+
+export interface RunContext {
+  /** Aborting cancels the model stream and running tools; the run ends `cancelled`. */
+  signal: AbortSignal;
+  tenant: string;
+  responseId: string;
+}
+
+/** An agent: anything that turns a run into item-level events. The gateway serves each under its name. */
+export interface Agent {
+  /** The model name clients ask for. */
+  readonly name: string;
+  run(run: AgentRun, ctx: RunContext): AsyncIterable<AgentEvent>;
+}

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+
+export * from './errors.js';
+export * from './items/index.js';
+export * from './model/index.js';
+export * from './schema/index.js';
+export * from './tools/index.js';
+export * from './store/index.js';
+export * from './agent/index.js';
+export * from './kernel/index.js';

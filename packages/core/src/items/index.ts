@@ -1,0 +1,3 @@
+export * from './content.js';
+export * from './item.js';
+export * from './ids.js';

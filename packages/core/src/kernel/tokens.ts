@@ -1,0 +1,22 @@
+import type { Agent } from '../agent/agent.js';
+import type { IAgentModel } from '../model/agent-model.js';
+import type { StateStore } from '../store/state-store.js';
+import type { ToolProvider } from '../tools/tool-provider.js';
+import type { ToolRegistry } from '../tools/tool-registry.js';
+import type { Logger } from './logger.js';
+import { definePort } from './port-token.js';
+
+/** The ports plugins bind and consume. */
+export const TOKENS = {
+  AgentModel: definePort<IAgentModel>('AgentModel', { providedBy: '@agentport/vllm-adapter: vllm()' }),
+  StateStore: definePort<StateStore>('StateStore', {
+    providedBy: '@agentport/store-sqlite: sqliteStore(), or memoryStore() from @agentport/core',
+  }),
+  ToolProvider: definePort<ToolProvider>('ToolProvider', {
+    providedBy: '@agentport/tools-builtin, or staticToolProvider() from @agentport/core',
+    multiple: true,
+  }),
+  ToolRegistry: definePort<ToolRegistry>('ToolRegistry', { providedBy: '@agentport/core: toolRegistry()' }),
+  Agent: definePort<Agent>('Agent', { providedBy: 'your own plugin, or ToolLoopAgent from @agentport/core', multiple: true }),
+  Logger: definePort<Logger>('Logger', { providedBy: '@agentport/core (bound by createApp)' }),
+} as const;

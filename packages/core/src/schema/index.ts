@@ -1,0 +1,2 @@
+export * from './json-schema.js';
+export * from './json-schema-validator.js';

@@ -1,0 +1,82 @@
+import type { Item } from '../items/item.js';
+import type { JsonObject } from '../schema/json-schema.js';
+
+export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'incomplete' | 'failed' | 'cancelled';
+
+export const TERMINAL_RESPONSE_STATUSES: ReadonlySet<ResponseStatus> = new Set(['completed', 'incomplete', 'failed', 'cancelled']);
+
+export interface ResponseError {
+  code: string;
+  message: string;
+}
+
+/** A stored response. Times are Unix seconds, as the Responses API reports them. */
+export interface ResponseRecord {
+  id: string;
+  tenant: string;
+  model: string;
+  status: ResponseStatus;
+  previousResponseId: string | null;
+  conversationId: string | null;
+  /** The request as accepted (instructions, tools, sampling, …), for retrieval. */
+  request: JsonObject;
+  usage: JsonObject | null;
+  error: ResponseError | null;
+  incompleteDetails: { reason: string } | null;
+  metadata: Record<string, string>;
+  background: boolean;
+  createdAt: number;
+  completedAt: number | null;
+  /** When retention may purge it; null keeps it. */
+  expiresAt: number | null;
+}
+
+export type NewResponseRecord = Omit<ResponseRecord, 'completedAt'> & { completedAt?: number | null };
+
+/** The fields a running response changes. */
+export type ResponsePatch = Partial<Pick<ResponseRecord,
+  'status' | 'usage' | 'error' | 'incompleteDetails' | 'completedAt' | 'metadata' | 'expiresAt'>>;
+
+export interface ConversationRecord {
+  id: string;
+  tenant: string;
+  metadata: Record<string, string>;
+  createdAt: number;
+}
+
+/** Which list of a response an item belongs to. */
+export type ItemRole = 'input' | 'output';
+
+/** Where appended items go: a response's input or output (and its conversation), or a conversation alone. */
+export type ItemTarget =
+  | { kind: 'response'; responseId: string; role: ItemRole; conversationId?: string | null }
+  | { kind: 'conversation'; conversationId: string };
+
+/** Where a turn's history comes from. */
+export type HistorySource =
+  | { kind: 'previous_response'; responseId: string }
+  | { kind: 'conversation'; conversationId: string };
+
+export interface PageRequest {
+  /** An item id: the page starts after it, in the requested order. */
+  after?: string;
+  /** 1 to 100; 20 when not given. */
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface Page<T> {
+  data: T[];
+  firstId: string | null;
+  lastId: string | null;
+  hasMore: boolean;
+}
+
+/** One event of a response's stream, as the encoder produced it. */
+export interface StoredEvent {
+  sequenceNumber: number;
+  type: string;
+  data: JsonObject;
+}
+
+export type { Item };

@@ -1,0 +1,45 @@
+import type {
+  ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
+  ResponsePatch, ResponseRecord, StoredEvent,
+} from './records.js';
+
+/**
+ * Where responses, conversations, items and event logs live. Every read and write takes the
+ * tenant: another tenant's object is not found, never shown. Each item is stored once; a
+ * turn's history is loaded in one query, whatever the length of the conversation.
+ */
+export interface StateStore {
+  createResponse(record: NewResponseRecord): Promise<ResponseRecord>;
+  getResponse(tenant: string, id: string): Promise<ResponseRecord | undefined>;
+  /** Returns the updated record, or undefined when the tenant has no such response. */
+  updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined>;
+  /** Deletes the response, its event log and its items that no conversation holds. */
+  deleteResponse(tenant: string, id: string): Promise<boolean>;
+
+  /** Appends items in the given order after those already there. Throws NotFoundError for an unknown target. */
+  appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void>;
+  listResponseItems(tenant: string, responseId: string, role: ItemRole, page?: PageRequest): Promise<Page<Item> | undefined>;
+  /**
+   * The items a new turn continues from, oldest first: every response of the
+   * `previous_response_id` chain (its input, then its output), or a conversation's items.
+   * Undefined when the tenant has no such response or conversation.
+   */
+  loadHistory(tenant: string, source: HistorySource): Promise<Item[] | undefined>;
+
+  createConversation(record: ConversationRecord): Promise<ConversationRecord>;
+  getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined>;
+  updateConversation(tenant: string, id: string, metadata: Record<string, string>): Promise<ConversationRecord | undefined>;
+  /** Deletes the conversation and its items. */
+  deleteConversation(tenant: string, id: string): Promise<boolean>;
+  listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined>;
+  getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined>;
+  deleteConversationItem(tenant: string, conversationId: string, itemId: string): Promise<boolean>;
+
+  /** Appends events of a response's stream; sequence numbers only grow. */
+  appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void>;
+  /** The stored events with a sequence number above `after` (all when not given), in order. */
+  readEvents(tenant: string, responseId: string, after?: number): Promise<StoredEvent[] | undefined>;
+
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import type { Item } from '../items/item.js';
+import type { JsonSchema } from '../schema/json-schema.js';
+
+/** What a running server tool can see and do. */
+export interface ToolContext {
+  /** Aborted when the run is cancelled or the tool's time limit is reached. */
+  signal: AbortSignal;
+  tenant: string;
+  responseId: string;
+  /** The model's call id for this invocation. */
+  callId: string;
+  /** Reports progress to the client while the tool runs (e.g. interpreter output). */
+  emit(progress: ToolProgress): void;
+}
+
+export interface ToolProgress {
+  /** e.g. `code_interpreter_call.interpreting`; the gateway maps it to stream events. */
+  kind: string;
+  data?: Record<string, unknown>;
+}
+
+/** What a server tool returns. `output` is what the model sees next. */
+export interface ToolResult {
+  output: string;
+  /** The tool failed; `output` says why, and the model is told so. */
+  isError?: boolean;
+  /** Fields for a hosted tool's own item (`outputs` of a `code_interpreter_call`, …). */
+  itemFields?: Record<string, unknown>;
+}
+
+/** The kind of item a call of the tool appears as in the response's output. */
+export type ToolItemType = 'function_call' | 'code_interpreter_call' | 'mcp_call' | 'shell_call';
+
+/** One invocation as the loop sees it, for tools that render their own item. */
+export interface ToolCallState {
+  itemId: string;
+  callId: string;
+  name: string;
+  arguments: string;
+  status: 'in_progress' | 'completed' | 'incomplete';
+  result?: ToolResult;
+}
+
+interface ToolBase {
+  name: string;
+  description?: string;
+  parameters: JsonSchema;
+  /** Ask the model provider to constrain arguments to `parameters`. */
+  strict?: boolean;
+}
+
+/** A tool the agent runs itself; a call's result goes back to the model. */
+export interface ServerTool<Args = unknown> extends ToolBase {
+  execution: 'server';
+  /** Defaults to `function_call`: a call item, then a `function_call_output` item. */
+  itemType?: ToolItemType;
+  execute(args: Args, ctx: ToolContext): Promise<ToolResult>;
+  /** Builds the output item of a hosted tool type (required unless `itemType` is `function_call`). */
+  renderItem?(call: ToolCallState): Item;
+}
+
+/** A tool the caller runs: a call ends the run and hands control back to the caller. */
+export interface ClientTool extends ToolBase {
+  execution: 'client';
+}
+
+export type Tool<Args = unknown> = ServerTool<Args> | ClientTool;
