@@ -1,2 +1,4 @@
 export * from './agent.js';
 export * from './agent-event.js';
+export * from './items-to-messages.js';
+export * from './tool-loop-agent.js';

@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   mcp_approval_request: 'mcpr',
   mcp_approval_response: 'mcpa',
   code_interpreter_call: 'ci',
+  shell_call: 'sh',
   response: 'resp',
   conversation: 'conv',
   container: 'cntr',

@@ -1,0 +1,115 @@
+import type { FunctionCallItem, Item } from '../items/item.js';
+import type { IAgentModel } from '../model/agent-model.js';
+import { ModelError } from '../model/model-error.js';
+import type { ModelRequest } from '../model/model-request.js';
+import type { ModelFinishReason } from '../model/model-stream-event.js';
+import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
+import type { AgentEvent } from './agent-event.js';
+import { OpenItems } from './open-items.js';
+
+export interface StepToolCall {
+  callId: string;
+  name: string;
+  arguments: string;
+  input: unknown;
+  /** The `function_call` item streamed for it; absent for hosted tools, which render their own. */
+  item?: FunctionCallItem;
+}
+
+interface StepResult {
+  /** Items this step finished, in output order. */
+  items: Item[];
+  usage: ModelUsage;
+}
+
+export type ModelStepOutcome = StepResult & (
+  | { kind: 'finished'; reason: ModelFinishReason; text: string; calls: StepToolCall[]; structured?: { text: string; value: unknown } }
+  | { kind: 'failed'; error: ModelError }
+  | { kind: 'cancelled' }
+);
+
+export interface ModelStepOptions {
+  signal: AbortSignal;
+  /** Tools that render their own item: their calls are not streamed as `function_call` items. */
+  selfRenderingTools: ReadonlySet<string>;
+  /** Hold the answer text back (structured output is shown only once validated). */
+  holdText: boolean;
+}
+
+/**
+ * Streams one model call and turns its events into item events. Returns what the step
+ * produced; on error or cancel, every item it opened is closed as incomplete first.
+ */
+export async function* streamModelStep(
+  model: IAgentModel,
+  request: ModelRequest,
+  options: ModelStepOptions,
+): AsyncGenerator<AgentEvent, ModelStepOutcome> {
+  const open = new OpenItems();
+  const calls: StepToolCall[] = [];
+  let usage: ModelUsage = ZERO_USAGE;
+  let text = '';
+  let structured: { text: string; value: unknown } | undefined;
+  /** Calls whose deltas interleaved with another open call: they get their arguments whole at the end. */
+  const unstreamed = new Set<string>();
+
+  const stopped = async function* (error?: ModelError): AsyncGenerator<AgentEvent, ModelStepOutcome> {
+    yield* open.close('incomplete');
+    const result = { items: open.done, usage };
+    if (options.signal.aborted || error?.code === 'cancelled') return { ...result, kind: 'cancelled' };
+    return { ...result, kind: 'failed', error: error ?? new ModelError('transport', 'model stream ended without a finish event') };
+  };
+
+  try {
+    for await (const event of model.stream(request, { signal: options.signal })) {
+      if (options.signal.aborted) return yield* stopped();
+      switch (event.type) {
+        case 'reasoning-delta':
+          yield* open.reasoning(event.delta);
+          break;
+        case 'text-delta':
+          text += event.delta;
+          if (!options.holdText) yield* open.message(event.delta);
+          break;
+        case 'tool-call-delta': {
+          if (options.selfRenderingTools.has(event.toolName)) break;
+          // Deltas of a second call that interleave with an open one are dropped: items never
+          // interleave, and that call's item gets its whole arguments when it completes.
+          const streamsNow = open.openCallId === event.toolCallId
+            || (open.openCallId === undefined && !unstreamed.has(event.toolCallId));
+          if (streamsNow) yield* open.callArguments(event.toolCallId, event.toolName, event.argumentsDelta);
+          else unstreamed.add(event.toolCallId);
+          break;
+        }
+        case 'tool-call': {
+          let item: FunctionCallItem | undefined;
+          if (!options.selfRenderingTools.has(event.toolName)) {
+            yield* open.completeCall(event.toolCallId, event.toolName, event.arguments);
+            item = open.done.at(-1) as FunctionCallItem;
+          }
+          calls.push({ callId: event.toolCallId, name: event.toolName, arguments: event.arguments, input: event.input, item });
+          break;
+        }
+        case 'structured-output':
+          structured = { text: event.text, value: event.value };
+          break;
+        case 'usage':
+          usage = addUsage(usage, event.usage);
+          break;
+        case 'warning':
+          break;
+        case 'finish':
+          yield* open.close('completed');
+          return { kind: 'finished', reason: event.reason, text, calls, structured, items: open.done, usage };
+        case 'error':
+          return yield* stopped(event.error);
+      }
+    }
+  } catch (error) {
+    if (options.signal.aborted) return yield* stopped();
+    return yield* stopped(error instanceof ModelError
+      ? error
+      : new ModelError('transport', `model stream failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+  }
+  return yield* stopped();
+}

@@ -1,0 +1,134 @@
+import { newId } from '../items/ids.js';
+import type { Item } from '../items/item.js';
+import { Semaphore } from '../tools/semaphore.js';
+import type { ServerTool, ToolCallState, ToolResult } from '../tools/tool.js';
+import type { AgentEvent } from './agent-event.js';
+import type { StepToolCall } from './model-step.js';
+
+export interface ServerToolCall {
+  call: StepToolCall;
+  /** Undefined when the model named a tool that does not exist: it is told so. */
+  tool: ServerTool | undefined;
+}
+
+export interface ToolExecutionOptions {
+  signal: AbortSignal;
+  tenant: string;
+  responseId: string;
+  /** Calls of one step running at once. */
+  maxParallel: number;
+}
+
+export interface ToolExecutionOutcome {
+  kind: 'done' | 'cancelled';
+  /** Items finished, in call order. */
+  items: Item[];
+}
+
+/** One call's events, produced while it runs and replayed in call order. */
+class CallEvents {
+  readonly events: AgentEvent[] = [];
+  finished = false;
+  private wake: (() => void) | undefined;
+
+  push(event: AgentEvent): void {
+    this.events.push(event);
+    this.wake?.();
+  }
+
+  finish(): void {
+    this.finished = true;
+    this.wake?.();
+  }
+
+  async *drain(): AsyncGenerator<AgentEvent> {
+    for (;;) {
+      while (this.events.length > 0) yield this.events.shift()!;
+      if (this.finished) return;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+      this.wake = undefined;
+    }
+  }
+}
+
+/**
+ * Runs a step's server tool calls, up to `maxParallel` at once, and yields their items in
+ * call order so that items never interleave. A tool that throws or times out produces an
+ * error output for the model; the run goes on. On cancel, open items end incomplete.
+ */
+export async function* runServerTools(
+  calls: readonly ServerToolCall[],
+  options: ToolExecutionOptions,
+): AsyncGenerator<AgentEvent, ToolExecutionOutcome> {
+  const limit = new Semaphore(Math.max(1, options.maxParallel));
+  const runs = calls.map(() => new CallEvents());
+  const executions = calls.map((call, index) => runOne(call, runs[index]!, limit, options));
+  const items: Item[] = [];
+  for (const run of runs) {
+    for await (const event of run.drain()) {
+      if (event.type === 'item.done') items.push(event.item);
+      yield event;
+    }
+  }
+  await Promise.all(executions);
+  return { kind: options.signal.aborted ? 'cancelled' : 'done', items };
+}
+
+async function runOne(
+  { call, tool }: ServerToolCall,
+  events: CallEvents,
+  limit: Semaphore,
+  options: ToolExecutionOptions,
+): Promise<void> {
+  const rendered = tool?.renderItem ? tool.renderItem.bind(tool) : undefined;
+  const state: ToolCallState = {
+    itemId: call.item?.id ?? newId(tool?.itemType ?? 'function_call'),
+    callId: call.callId,
+    name: call.name,
+    arguments: call.arguments,
+    status: 'in_progress',
+  };
+  try {
+    if (rendered) events.push({ type: 'item.added', item: rendered(state) });
+    const result = await execute(call, tool, state.itemId, events, limit, options);
+    if (options.signal.aborted) {
+      if (rendered) events.push({ type: 'item.done', item: rendered({ ...state, status: 'incomplete' }) });
+      return;
+    }
+    if (rendered) {
+      events.push({ type: 'item.done', item: rendered({ ...state, status: 'completed', result }) });
+    } else {
+      const output: Item = { type: 'function_call_output', id: newId('function_call_output'), call_id: call.callId, output: result.output, status: 'completed' };
+      events.push({ type: 'item.added', item: { ...output, status: 'in_progress' } });
+      events.push({ type: 'item.done', item: output });
+    }
+  } finally {
+    events.finish();
+  }
+}
+
+async function execute(
+  call: StepToolCall,
+  tool: ServerTool | undefined,
+  itemId: string,
+  events: CallEvents,
+  limit: Semaphore,
+  options: ToolExecutionOptions,
+): Promise<ToolResult> {
+  if (!tool) return { output: `Error: there is no tool named "${call.name}"`, isError: true };
+  let release: (() => void) | undefined;
+  try {
+    release = await limit.acquire(options.signal);
+    return await tool.execute(call.input, {
+      signal: options.signal,
+      tenant: options.tenant,
+      responseId: options.responseId,
+      callId: call.callId,
+      emit: (progress) => events.push({ type: 'tool.progress', itemId, progress }),
+    });
+  } catch (error) {
+    return { output: `Error: ${error instanceof Error ? error.message : String(error)}`, isError: true };
+  } finally {
+    release?.();
+  }
+}

@@ -1,0 +1,217 @@
+import type { Item, MessageItem } from '../items/item.js';
+import { newId } from '../items/ids.js';
+import type { IAgentModel } from '../model/agent-model.js';
+import type { ModelMessage } from '../model/model-message.js';
+import type { ModelRequest, ModelToolChoice } from '../model/model-request.js';
+import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
+import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
+import type { ServerTool, Tool } from '../tools/tool.js';
+import type { ToolRegistryOptions } from '../tools/tool-policy.js';
+import { ToolRegistry } from '../tools/tool-registry.js';
+import type { Agent, AgentRun, RunContext } from './agent.js';
+import type { AgentEvent, IncompleteReason, RunFailure } from './agent-event.js';
+import { itemsToMessages } from './items-to-messages.js';
+import { streamModelStep, type ModelStepOutcome } from './model-step.js';
+import {
+  checkStructuredOutput, invalidOutputFeedback, invalidToolCallFeedback, structuredOutputFeedback,
+} from './structured-output-check.js';
+import { runServerTools, type ServerToolCall } from './tool-execution.js';
+
+export interface ToolLoopLimits {
+  /** Model calls per run; one more needed ends the run `incomplete` (`max_steps`). */
+  maxSteps: number;
+  /** Server tool calls per run; more end the run `incomplete` (`max_tool_calls`). */
+  maxToolCalls: number;
+  /** Server tool calls of one step running at once. */
+  maxParallelToolCalls: number;
+  /** Extra model calls to fix an answer that broke the output schema or a tool's schema. */
+  maxOutputRetries: number;
+}
+
+export const DEFAULT_TOOL_LOOP_LIMITS: Readonly<ToolLoopLimits> = Object.freeze({
+  maxSteps: 10,
+  maxToolCalls: 50,
+  maxParallelToolCalls: 4,
+  maxOutputRetries: 2,
+});
+
+export interface ToolLoopAgentOptions extends Partial<ToolLoopLimits> {
+  /** The model name clients ask for. */
+  name: string;
+  model: IAgentModel;
+  /** Used when a run gives none. */
+  instructions?: string;
+  /** The agent's own tools, offered in every run beside the run's. */
+  tools?: Tool[];
+  /** The policy the agent's own server tools run under (time limit, output cap, …). */
+  toolPolicy?: ToolRegistryOptions;
+  validator?: JsonSchemaValidator;
+}
+
+/**
+ * The default agent: call the model, run the server tools it asks for, feed the results
+ * back, and repeat until a final answer, a client tool call, a limit, a failure or a cancel.
+ */
+export class ToolLoopAgent implements Agent {
+  readonly name: string;
+  private readonly model: IAgentModel;
+  private readonly limits: ToolLoopLimits;
+  private readonly ownTools: Tool[];
+  private readonly validator: JsonSchemaValidator;
+
+  constructor(private readonly options: ToolLoopAgentOptions) {
+    this.name = options.name;
+    this.model = options.model;
+    this.limits = {
+      maxSteps: options.maxSteps ?? DEFAULT_TOOL_LOOP_LIMITS.maxSteps,
+      maxToolCalls: options.maxToolCalls ?? DEFAULT_TOOL_LOOP_LIMITS.maxToolCalls,
+      maxParallelToolCalls: options.maxParallelToolCalls ?? DEFAULT_TOOL_LOOP_LIMITS.maxParallelToolCalls,
+      maxOutputRetries: options.maxOutputRetries ?? DEFAULT_TOOL_LOOP_LIMITS.maxOutputRetries,
+    };
+    const registry = new ToolRegistry([], options.toolPolicy);
+    this.ownTools = (options.tools ?? []).map((tool) => registry.withPolicy(tool));
+    this.validator = options.validator ?? new JsonSchemaValidator();
+  }
+
+  async *run(run: AgentRun, ctx: RunContext): AsyncGenerator<AgentEvent> {
+    const maxSteps = run.maxSteps ?? this.limits.maxSteps;
+    const maxToolCalls = run.maxToolCalls ?? this.limits.maxToolCalls;
+    const tools = new Map([...this.ownTools, ...(run.tools ?? [])].map((tool) => [tool.name, tool]));
+    const selfRenderingTools = new Set([...tools.values()]
+      .filter((tool) => tool.execution === 'server' && tool.renderItem && (tool.itemType ?? 'function_call') !== 'function_call')
+      .map((tool) => tool.name));
+    const produced: Item[] = [];
+    let feedback: ModelMessage[] = [];
+    let usage: ModelUsage = ZERO_USAGE;
+    let toolCallsMade = 0;
+    let retries = 0;
+    let toolChoice = run.toolChoice;
+
+    for (let step = 1; ; step += 1) {
+      if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
+      if (step > maxSteps) return yield incomplete('max_steps', usage);
+
+      yield { type: 'step.started', step };
+      const request = this.buildRequest(run, [...tools.values()], produced, feedback, toolChoice);
+      const outcome: ModelStepOutcome = yield* streamModelStep(this.model, request, {
+        signal: ctx.signal,
+        selfRenderingTools,
+        holdText: run.output !== undefined,
+      });
+      produced.push(...outcome.items);
+      usage = addUsage(usage, outcome.usage);
+      yield { type: 'step.completed', step, usage: outcome.usage };
+
+      if (outcome.kind === 'cancelled') return yield { type: 'cancelled', usage };
+      if (outcome.kind === 'failed') {
+        const { code, message } = outcome.error;
+        const fixable = code === 'invalid_structured_output' || code === 'invalid_tool_arguments';
+        if (fixable && retries < this.limits.maxOutputRetries) {
+          retries += 1;
+          feedback = code === 'invalid_tool_arguments' ? invalidToolCallFeedback(message) : invalidOutputFeedback(message);
+          continue;
+        }
+        return yield failed({ code, message }, usage);
+      }
+      feedback = [];
+      if (outcome.reason === 'length') return yield incomplete('max_output_tokens', usage);
+      if (outcome.reason === 'content_filter') return yield incomplete('content_filter', usage);
+
+      if (outcome.calls.length > 0) {
+        const serverCalls: ServerToolCall[] = [];
+        let clientCalls = 0;
+        for (const call of outcome.calls) {
+          const tool = tools.get(call.name);
+          if (tool?.execution === 'client') clientCalls += 1;
+          else serverCalls.push({ call, tool: tool as ServerTool | undefined });
+        }
+        if (toolCallsMade + serverCalls.length > maxToolCalls) return yield incomplete('max_tool_calls', usage);
+        toolCallsMade += serverCalls.length;
+        if (serverCalls.length > 0) {
+          const execution = yield* runServerTools(serverCalls, {
+            signal: ctx.signal,
+            tenant: ctx.tenant,
+            responseId: ctx.responseId,
+            maxParallel: run.parallelToolCalls === false ? 1 : this.limits.maxParallelToolCalls,
+          });
+          produced.push(...execution.items);
+          if (execution.kind === 'cancelled') return yield { type: 'cancelled', usage };
+        }
+        // A client call ends the run: the caller runs it and continues with its output.
+        if (clientCalls > 0) return yield { type: 'completed', usage };
+        // A forced choice was honoured; forcing it again would loop forever.
+        if (toolChoice !== undefined && toolChoice !== 'auto' && toolChoice !== 'none') toolChoice = 'auto';
+        continue;
+      }
+
+      if (run.output) {
+        const text = outcome.structured?.text ?? outcome.text;
+        const check = checkStructuredOutput(this.validator, run.output, text);
+        if (!check.valid) {
+          if (retries < this.limits.maxOutputRetries) {
+            retries += 1;
+            feedback = structuredOutputFeedback(text, check.problems);
+            continue;
+          }
+          return yield failed({ code: 'invalid_structured_output', message: `the answer does not match the schema "${run.output.name}": ${check.problems.join('; ')}` }, usage);
+        }
+        yield* emitMessage(text, produced);
+      }
+      return yield { type: 'completed', usage };
+    }
+  }
+
+  private buildRequest(
+    run: AgentRun,
+    tools: Tool[],
+    produced: readonly Item[],
+    feedback: readonly ModelMessage[],
+    toolChoice: ModelToolChoice | undefined,
+  ): ModelRequest {
+    const instructions = run.instructions ?? this.options.instructions;
+    const request: ModelRequest = {
+      messages: [
+        ...(instructions ? [{ role: 'system' as const, content: instructions }] : []),
+        ...itemsToMessages([...run.history, ...run.input, ...produced]),
+        ...feedback,
+      ],
+    };
+    if (tools.length > 0) {
+      request.tools = tools.map((tool) => ({
+        name: tool.name,
+        ...(tool.description === undefined ? {} : { description: tool.description }),
+        parameters: tool.parameters,
+        ...(tool.strict === undefined ? {} : { strict: tool.strict }),
+      }));
+      if (toolChoice !== undefined) request.toolChoice = toolChoice;
+      if (run.parallelToolCalls !== undefined) request.parallelToolCalls = run.parallelToolCalls;
+    }
+    if (run.output) request.output = run.output;
+    if (run.temperature !== undefined) request.temperature = run.temperature;
+    if (run.topP !== undefined) request.topP = run.topP;
+    if (run.maxOutputTokens !== undefined) request.maxOutputTokens = run.maxOutputTokens;
+    if (run.providerOptions) request.providerOptions = run.providerOptions;
+    return request;
+  }
+}
+
+function incomplete(reason: IncompleteReason, usage: ModelUsage): AgentEvent {
+  return { type: 'incomplete', reason, usage };
+}
+
+function failed(error: RunFailure, usage: ModelUsage): AgentEvent {
+  return { type: 'failed', error, usage };
+}
+
+/** Shows a validated structured answer as one assistant message. */
+function* emitMessage(text: string, produced: Item[]): Generator<AgentEvent> {
+  const id = newId('message');
+  yield { type: 'item.added', item: { type: 'message', id, role: 'assistant', status: 'in_progress', content: [] } };
+  yield { type: 'text.delta', itemId: id, contentIndex: 0, delta: text };
+  const item: MessageItem = {
+    type: 'message', id, role: 'assistant', status: 'completed',
+    content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+  };
+  produced.push(item);
+  yield { type: 'item.done', item };
+}
