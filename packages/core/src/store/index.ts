@@ -1,2 +1,5 @@
 export * from './records.js';
 export * from './state-store.js';
+export * from './page-request.js';
+export * from './memory-state-store.js';
+export * from './memory-store-plugin.js';

@@ -47,7 +47,11 @@ export interface ConversationRecord {
 /** Which list of a response an item belongs to. */
 export type ItemRole = 'input' | 'output';
 
-/** Where appended items go: a response's input or output (and its conversation), or a conversation alone. */
+/**
+ * Where appended items go: a response's input or output (and its conversation), or a conversation alone.
+ * A response's items also go to the conversation its record names (unless it has been deleted since);
+ * `conversationId`, when given, must be that one.
+ */
 export type ItemTarget =
   | { kind: 'response'; responseId: string; role: ItemRole; conversationId?: string | null }
   | { kind: 'conversation'; conversationId: string };
@@ -57,14 +61,17 @@ export type HistorySource =
   | { kind: 'previous_response'; responseId: string }
   | { kind: 'conversation'; conversationId: string };
 
+/** A cursor page over an ordered list of items (see `resolvePageRequest` for the defaults). */
 export interface PageRequest {
-  /** An item id: the page starts after it, in the requested order. */
+  /** An item id: the page starts after it, in the requested order. An id not in the list gives an empty page. */
   after?: string;
-  /** 1 to 100; 20 when not given. */
+  /** 1 to 100 (clamped); 20 when not given. */
   limit?: number;
+  /** `desc` (newest first) when not given, as OpenAI's item lists default. */
   order?: 'asc' | 'desc';
 }
 
+/** One page: `firstId`/`lastId` are the ids of `data`'s ends (null when empty); `hasMore` says items follow `lastId`. */
 export interface Page<T> {
   data: T[];
   firstId: string | null;

@@ -9,6 +9,7 @@ import type {
  * turn's history is loaded in one query, whatever the length of the conversation.
  */
 export interface StateStore {
+  /** Throws ConflictError when the id is taken. */
   createResponse(record: NewResponseRecord): Promise<ResponseRecord>;
   getResponse(tenant: string, id: string): Promise<ResponseRecord | undefined>;
   /** Returns the updated record, or undefined when the tenant has no such response. */
@@ -16,16 +17,21 @@ export interface StateStore {
   /** Deletes the response, its event log and its items that no conversation holds. */
   deleteResponse(tenant: string, id: string): Promise<boolean>;
 
-  /** Appends items in the given order after those already there. Throws NotFoundError for an unknown target. */
+  /**
+   * Appends items in the given order after those already there, all or none. Throws NotFoundError
+   * for an unknown target, ConflictError for an item id already stored.
+   */
   appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void>;
   listResponseItems(tenant: string, responseId: string, role: ItemRole, page?: PageRequest): Promise<Page<Item> | undefined>;
   /**
    * The items a new turn continues from, oldest first: every response of the
    * `previous_response_id` chain (its input, then its output), or a conversation's items.
-   * Undefined when the tenant has no such response or conversation.
+   * The chain ends at a response that is gone. Undefined when the tenant has no such response
+   * or conversation.
    */
   loadHistory(tenant: string, source: HistorySource): Promise<Item[] | undefined>;
 
+  /** Throws ConflictError when the id is taken. */
   createConversation(record: ConversationRecord): Promise<ConversationRecord>;
   getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined>;
   updateConversation(tenant: string, id: string, metadata: Record<string, string>): Promise<ConversationRecord | undefined>;
@@ -35,7 +41,7 @@ export interface StateStore {
   getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined>;
   deleteConversationItem(tenant: string, conversationId: string, itemId: string): Promise<boolean>;
 
-  /** Appends events of a response's stream; sequence numbers only grow. */
+  /** Appends events of a response's stream; sequence numbers only grow. Throws NotFoundError for an unknown response. */
   appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void>;
   /** The stored events with a sequence number above `after` (all when not given), in order. */
   readEvents(tenant: string, responseId: string, after?: number): Promise<StoredEvent[] | undefined>;

@@ -1,2 +1,3 @@
 export * from './scripted-model.js';
 export * from './model-conformance.js';
+export * from './state-store-conformance.js';

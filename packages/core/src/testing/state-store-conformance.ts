@@ -105,7 +105,8 @@ export function runStateStoreConformance(
       it('deletes a response with its items and events', async () => {
         const tenant = newTenant();
         const created = await store.createResponse(responseRecord(tenant));
-        await store.appendItems(tenant, { kind: 'response', responseId: created.id, role: 'input' }, [userMessage('hi')]);
+        const question = userMessage('hi');
+        await store.appendItems(tenant, { kind: 'response', responseId: created.id, role: 'input' }, [question]);
         await store.appendEvents(tenant, created.id, events(0, 2));
 
         expect(await store.deleteResponse(tenant, created.id)).toBe(true);
@@ -114,6 +115,11 @@ export function runStateStoreConformance(
         expect(await store.loadHistory(tenant, { kind: 'previous_response', responseId: created.id })).toBeUndefined();
         expect(await store.readEvents(tenant, created.id)).toBeUndefined();
         expect(await store.deleteResponse(tenant, created.id)).toBe(false);
+
+        // Its item is gone for good, so its id is free again.
+        const next = await store.createResponse(responseRecord(tenant));
+        await store.appendItems(tenant, { kind: 'response', responseId: next.id, role: 'input' }, [question]);
+        expect((await store.listResponseItems(tenant, next.id, 'input'))?.data).toEqual([question]);
       });
 
       it('refuses a response id that is taken', async () => {

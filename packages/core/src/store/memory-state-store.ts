@@ -1,0 +1,283 @@
+import { ConflictError, NotFoundError } from '../errors.js';
+import { resolvePageRequest } from './page-request.js';
+import type {
+  ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
+  ResponsePatch, ResponseRecord, StoredEvent,
+} from './records.js';
+import type { StateStore } from './state-store.js';
+
+/** An item and the (at most one) response list and conversation that hold it. */
+interface StoredItem {
+  item: Item;
+  response: { id: string; role: ItemRole } | null;
+  conversationId: string | null;
+}
+
+interface StoredResponse {
+  record: ResponseRecord;
+  itemIds: Record<ItemRole, string[]>;
+  events: StoredEvent[];
+}
+
+interface StoredConversation {
+  record: ConversationRecord;
+  itemIds: string[];
+}
+
+/** One tenant's objects: a tenant can only ever reach its own space. */
+class TenantSpace {
+  readonly responses = new Map<string, StoredResponse>();
+  readonly conversations = new Map<string, StoredConversation>();
+  readonly items = new Map<string, StoredItem>();
+}
+
+/**
+ * A `StateStore` in process memory, for tests, examples and single-process deployments that
+ * need no durability. Each item is stored once; responses and conversations hold ordered id
+ * lists. Everything going in and out is copied, so callers never share stored objects.
+ */
+export class MemoryStateStore implements StateStore {
+  readonly #tenants = new Map<string, TenantSpace>();
+
+  async createResponse(record: NewResponseRecord): Promise<ResponseRecord> {
+    const space = this.#space(record.tenant);
+    if (space.responses.has(record.id)) throw new ConflictError(`response "${record.id}" already exists`);
+    const stored: ResponseRecord = { ...structuredClone(record), completedAt: record.completedAt ?? null };
+    space.responses.set(record.id, { record: stored, itemIds: { input: [], output: [] }, events: [] });
+    return structuredClone(stored);
+  }
+
+  async getResponse(tenant: string, id: string): Promise<ResponseRecord | undefined> {
+    const response = this.#tenants.get(tenant)?.responses.get(id);
+    return response && structuredClone(response.record);
+  }
+
+  async updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
+    const response = this.#tenants.get(tenant)?.responses.get(id);
+    if (!response) return undefined;
+    const p = structuredClone(patch);
+    const r = response.record;
+    // Only the patchable fields are read, so a stray `id` or `tenant` in the patch changes nothing.
+    response.record = {
+      ...r,
+      status: p.status ?? r.status,
+      usage: p.usage === undefined ? r.usage : p.usage,
+      error: p.error === undefined ? r.error : p.error,
+      incompleteDetails: p.incompleteDetails === undefined ? r.incompleteDetails : p.incompleteDetails,
+      completedAt: p.completedAt === undefined ? r.completedAt : p.completedAt,
+      metadata: p.metadata ?? r.metadata,
+      expiresAt: p.expiresAt === undefined ? r.expiresAt : p.expiresAt,
+    };
+    return structuredClone(response.record);
+  }
+
+  async deleteResponse(tenant: string, id: string): Promise<boolean> {
+    const space = this.#tenants.get(tenant);
+    const response = space?.responses.get(id);
+    if (!space || !response) return false;
+    for (const itemId of [...response.itemIds.input, ...response.itemIds.output]) {
+      const stored = space.items.get(itemId);
+      if (!stored) continue;
+      if (stored.conversationId === null) space.items.delete(itemId);
+      else stored.response = null;
+    }
+    space.responses.delete(id);
+    return true;
+  }
+
+  async appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void> {
+    const { space, response, role, conversation } = resolveTarget(this.#tenants.get(tenant), target);
+    // Check every id before writing anything, so a refused batch leaves no trace.
+    const batchIds = new Set<string>();
+    for (const item of items) {
+      if (space.items.has(item.id) || batchIds.has(item.id)) throw new ConflictError(`item "${item.id}" is already stored`);
+      batchIds.add(item.id);
+    }
+    for (const item of items) {
+      space.items.set(item.id, {
+        item: structuredClone(item),
+        response: response ? { id: response.record.id, role } : null,
+        conversationId: conversation?.record.id ?? null,
+      });
+      response?.itemIds[role].push(item.id);
+      conversation?.itemIds.push(item.id);
+    }
+  }
+
+  async listResponseItems(tenant: string, responseId: string, role: ItemRole, page?: PageRequest): Promise<Page<Item> | undefined> {
+    const space = this.#tenants.get(tenant);
+    const response = space?.responses.get(responseId);
+    if (!space || !response) return undefined;
+    return pageOf(space, response.itemIds[role], page);
+  }
+
+  async loadHistory(tenant: string, source: HistorySource): Promise<Item[] | undefined> {
+    const space = this.#tenants.get(tenant);
+    if (!space) return undefined;
+    if (source.kind === 'conversation') {
+      const conversation = space.conversations.get(source.conversationId);
+      return conversation && readItems(space, conversation.itemIds);
+    }
+    const first = space.responses.get(source.responseId);
+    if (!first) return undefined;
+    // Walk back to the oldest response, then read forwards. `seen` stops a (corrupt) cycle.
+    const chain: StoredResponse[] = [];
+    const seen = new Set<string>();
+    for (let at: StoredResponse | undefined = first; at && !seen.has(at.record.id);) {
+      seen.add(at.record.id);
+      chain.push(at);
+      const previousId: string | null = at.record.previousResponseId;
+      at = previousId === null ? undefined : space.responses.get(previousId);
+    }
+    return chain.reverse().flatMap((response) => readItems(space, [...response.itemIds.input, ...response.itemIds.output]));
+  }
+
+  async createConversation(record: ConversationRecord): Promise<ConversationRecord> {
+    const space = this.#space(record.tenant);
+    if (space.conversations.has(record.id)) throw new ConflictError(`conversation "${record.id}" already exists`);
+    const stored = structuredClone(record);
+    space.conversations.set(record.id, { record: stored, itemIds: [] });
+    return structuredClone(stored);
+  }
+
+  async getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined> {
+    const conversation = this.#tenants.get(tenant)?.conversations.get(id);
+    return conversation && structuredClone(conversation.record);
+  }
+
+  async updateConversation(tenant: string, id: string, metadata: Record<string, string>): Promise<ConversationRecord | undefined> {
+    const conversation = this.#tenants.get(tenant)?.conversations.get(id);
+    if (!conversation) return undefined;
+    conversation.record = { ...conversation.record, metadata: structuredClone(metadata) };
+    return structuredClone(conversation.record);
+  }
+
+  async deleteConversation(tenant: string, id: string): Promise<boolean> {
+    const space = this.#tenants.get(tenant);
+    const conversation = space?.conversations.get(id);
+    if (!space || !conversation) return false;
+    for (const itemId of conversation.itemIds) releaseFromConversation(space, itemId);
+    space.conversations.delete(id);
+    return true;
+  }
+
+  async listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined> {
+    const space = this.#tenants.get(tenant);
+    const conversation = space?.conversations.get(conversationId);
+    if (!space || !conversation) return undefined;
+    return pageOf(space, conversation.itemIds, page);
+  }
+
+  async getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined> {
+    const stored = this.#tenants.get(tenant)?.items.get(itemId);
+    return stored?.conversationId === conversationId ? structuredClone(stored.item) : undefined;
+  }
+
+  async deleteConversationItem(tenant: string, conversationId: string, itemId: string): Promise<boolean> {
+    const space = this.#tenants.get(tenant);
+    const conversation = space?.conversations.get(conversationId);
+    if (!space || !conversation) return false;
+    const at = conversation.itemIds.indexOf(itemId);
+    if (at === -1) return false;
+    conversation.itemIds.splice(at, 1);
+    releaseFromConversation(space, itemId);
+    return true;
+  }
+
+  async appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void> {
+    const response = this.#tenants.get(tenant)?.responses.get(responseId);
+    if (!response) throw new NotFoundError('response', responseId);
+    let last = response.events.at(-1)?.sequenceNumber ?? -Infinity;
+    for (const event of events) {
+      if (event.sequenceNumber <= last) {
+        throw new ConflictError(`event ${event.sequenceNumber} of response "${responseId}" does not follow ${last}`);
+      }
+      last = event.sequenceNumber;
+    }
+    response.events.push(...structuredClone(events));
+  }
+
+  async readEvents(tenant: string, responseId: string, after?: number): Promise<StoredEvent[] | undefined> {
+    const response = this.#tenants.get(tenant)?.responses.get(responseId);
+    if (!response) return undefined;
+    const events = after === undefined ? response.events : response.events.filter((event) => event.sequenceNumber > after);
+    return structuredClone(events);
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the data lives as long as the object.
+  }
+
+  #space(tenant: string): TenantSpace {
+    let space = this.#tenants.get(tenant);
+    if (!space) {
+      space = new TenantSpace();
+      this.#tenants.set(tenant, space);
+    }
+    return space;
+  }
+}
+
+interface ResolvedTarget {
+  space: TenantSpace;
+  response: StoredResponse | undefined;
+  role: ItemRole;
+  conversation: StoredConversation | undefined;
+}
+
+/** The lists an append writes to; throws NotFoundError when the tenant has no such target. */
+function resolveTarget(space: TenantSpace | undefined, target: ItemTarget): ResolvedTarget {
+  if (target.kind === 'conversation') {
+    const conversation = space?.conversations.get(target.conversationId);
+    if (!space || !conversation) throw new NotFoundError('conversation', target.conversationId);
+    return { space, response: undefined, role: 'input', conversation };
+  }
+  const response = space?.responses.get(target.responseId);
+  if (!space || !response) throw new NotFoundError('response', target.responseId);
+  const conversationId = response.record.conversationId;
+  if (target.conversationId != null && target.conversationId !== conversationId) {
+    throw new ConflictError(`response "${target.responseId}" does not belong to conversation "${target.conversationId}"`);
+  }
+  // A conversation deleted while its response runs no longer receives the response's items.
+  const conversation = conversationId === null ? undefined : space.conversations.get(conversationId);
+  return { space, response, role: target.role, conversation };
+}
+
+/** Drops a conversation's hold on an item; the item goes when no response list holds it either. */
+function releaseFromConversation(space: TenantSpace, itemId: string): void {
+  const stored = space.items.get(itemId);
+  if (!stored) return;
+  if (stored.response === null) space.items.delete(itemId);
+  else stored.conversationId = null;
+}
+
+function readItems(space: TenantSpace, ids: readonly string[]): Item[] {
+  const items: Item[] = [];
+  for (const id of ids) {
+    const stored = space.items.get(id);
+    if (stored) items.push(structuredClone(stored.item));
+  }
+  return items;
+}
+
+/** A cursor page over an ordered id list, read in either direction. */
+function pageOf(space: TenantSpace, ids: readonly string[], request: PageRequest | undefined): Page<Item> {
+  const { after, limit, order } = resolvePageRequest(request);
+  const step = order === 'asc' ? 1 : -1;
+  let start = order === 'asc' ? 0 : ids.length - 1;
+  if (after !== undefined) {
+    const at = ids.indexOf(after);
+    if (at === -1) return { data: [], firstId: null, lastId: null, hasMore: false };
+    start = at + step;
+  }
+  const pageIds: string[] = [];
+  let at = start;
+  for (; at >= 0 && at < ids.length && pageIds.length < limit; at += step) pageIds.push(ids[at] as string);
+  const data = readItems(space, pageIds);
+  return {
+    data,
+    firstId: data[0]?.id ?? null,
+    lastId: data.at(-1)?.id ?? null,
+    hasMore: at >= 0 && at < ids.length,
+  };
+}
