@@ -8,3 +8,4 @@ export * from './tools/index.js';
 export * from './store/index.js';
 export * from './agent/index.js';
 export * from './kernel/index.js';
+export * from './config/index.js';

@@ -1,0 +1,226 @@
+import { Container } from 'inversify';
+import { loadConfig, type ConfigOptions } from '../config/load-config.js';
+import { AgentportError, MissingPortError, PluginError } from '../errors.js';
+import { ContainerPortResolver } from './container-port-resolver.js';
+import { createConsoleLogger, type Logger } from './logger.js';
+import { MissingPortsError } from './missing-ports-error.js';
+import type { Plugin, PluginContext, PortResolver } from './plugin.js';
+import type { PortToken } from './port-token.js';
+import { TOKENS } from './tokens.js';
+
+/** Any plugin, whatever its config type (methods take their context bivariantly). */
+export type AnyPlugin = Plugin<unknown>;
+
+export interface CreateAppOptions {
+  /** Registered, started and configured in this order; stopped in reverse. */
+  readonly plugins: readonly AnyPlugin[];
+  readonly config?: ConfigOptions;
+  /** Bound to `TOKENS.Logger`; JSON lines on stderr at `info` when absent. */
+  readonly logger?: Logger;
+}
+
+export interface App extends PortResolver {
+  readonly plugins: readonly AnyPlugin[];
+  /** Each plugin's validated config, by plugin name. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly logger: Logger;
+  /** Runs each plugin's `start` in order; on a failure stops those already started, in reverse. */
+  start(): Promise<void>;
+  /**
+   * Runs each plugin's `stop` in reverse order, at most once per plugin; one plugin's failure
+   * is logged and the others are still stopped. Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/** The name under which createApp itself binds ports (the logger), for duplicate-binding messages. */
+const KERNEL_OWNER = 'createApp';
+
+/**
+ * Builds an app: loads and validates every plugin's config (all problems at once), lets each
+ * plugin register its bindings in order, then checks that every port a plugin requires is
+ * bound. Nothing is started yet.
+ */
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { plugins } = options;
+  const logger = options.logger ?? createConsoleLogger('info');
+  assertUniqueNames(plugins);
+
+  const loaded = await loadConfig(plugins, options.config);
+  for (const warning of loaded.warnings) logger.warn(warning);
+
+  const container = new Container();
+  const resolver = new ContainerPortResolver(container);
+  const owners = new Map<symbol, string>();
+  bindPort(container, owners, KERNEL_OWNER, TOKENS.Logger, { kind: 'value', value: logger });
+
+  const registered: RegisteredPlugin[] = [];
+  for (const plugin of plugins) {
+    const ctx: PluginContext<unknown> = {
+      config: loaded.sections.get(plugin.name) ?? {},
+      logger: withFields(logger, { plugin: plugin.name }),
+      bind: (port, value) => bindPort(container, owners, plugin.name, port, { kind: 'value', value }),
+      bindFactory: (port, factory) => bindPort(container, owners, plugin.name, port, { kind: 'factory', factory }),
+      resolve: resolver,
+    };
+    registered.push({ plugin, ctx });
+    try {
+      await plugin.register(ctx);
+    } catch (error) {
+      if (error instanceof AgentportError) throw error;
+      throw new PluginError(plugin.name, `failed to register: ${messageOf(error)}`, { cause: error });
+    }
+  }
+  assertRequiredPortsBound(plugins, container);
+
+  return new RunningApp(registered, Object.fromEntries(loaded.sections), logger, resolver);
+}
+
+type Binding<T> = { kind: 'value'; value: T } | { kind: 'factory'; factory: (resolve: PortResolver) => T };
+
+function bindPort<T>(container: Container, owners: Map<symbol, string>, owner: string, port: PortToken<T>, binding: Binding<T>): void {
+  const previous = owners.get(port.id);
+  if (!port.multiple && previous !== undefined) {
+    throw new PluginError(owner, `${port.name} is already bound by "${previous}"; it takes a single implementation`);
+  }
+  owners.set(port.id, owner);
+  const to = container.bind<T>(port.id);
+  if (binding.kind === 'value') {
+    to.toConstantValue(binding.value);
+  } else {
+    const resolver = new ContainerPortResolver(container);
+    // Singleton: the factory runs once, on first use.
+    to.toDynamicValue(() => binding.factory(resolver)).inSingletonScope();
+  }
+}
+
+function assertUniqueNames(plugins: readonly AnyPlugin[]): void {
+  const seen = new Set<string>();
+  for (const plugin of plugins) {
+    if (seen.has(plugin.name)) {
+      throw new PluginError(plugin.name, 'is listed twice; plugin names must be unique (each names a config section and env prefix)');
+    }
+    seen.add(plugin.name);
+  }
+}
+
+function assertRequiredPortsBound(plugins: readonly AnyPlugin[], container: Container): void {
+  const missing = new Map<symbol, MissingPortError>();
+  for (const plugin of plugins) {
+    for (const port of plugin.requires ?? []) {
+      if (!container.isBound(port.id) && !missing.has(port.id)) missing.set(port.id, new MissingPortError(port.name, port.providedBy));
+    }
+  }
+  const [first, ...others] = missing.values();
+  if (!first) return;
+  throw others.length === 0 ? first : new MissingPortsError([first, ...others]);
+}
+
+interface RegisteredPlugin {
+  readonly plugin: AnyPlugin;
+  readonly ctx: PluginContext<unknown>;
+}
+
+type Lifecycle =
+  | { readonly phase: 'created' }
+  | { readonly phase: 'starting' | 'started' | 'failed'; readonly starting: Promise<void> }
+  | { readonly phase: 'stopped'; readonly stopping: Promise<void> };
+
+class RunningApp implements App {
+  private lifecycle: Lifecycle = { phase: 'created' };
+  private readonly stopped = new Set<AnyPlugin>();
+  readonly plugins: readonly AnyPlugin[];
+
+  constructor(
+    private readonly registered: readonly RegisteredPlugin[],
+    readonly config: Readonly<Record<string, unknown>>,
+    readonly logger: Logger,
+    private readonly resolver: PortResolver,
+  ) {
+    this.plugins = registered.map(({ plugin }) => plugin);
+  }
+
+  get<T>(port: PortToken<T>): T {
+    return this.resolver.get(port);
+  }
+
+  tryGet<T>(port: PortToken<T>): T | undefined {
+    return this.resolver.tryGet(port);
+  }
+
+  getAll<T>(port: PortToken<T>): T[] {
+    return this.resolver.getAll(port);
+  }
+
+  start(): Promise<void> {
+    switch (this.lifecycle.phase) {
+      case 'created': {
+        const starting = this.startPlugins();
+        this.lifecycle = { phase: 'starting', starting };
+        starting.then(
+          () => { if (this.lifecycle.phase === 'starting') this.lifecycle = { phase: 'started', starting }; },
+          () => { if (this.lifecycle.phase === 'starting') this.lifecycle = { phase: 'failed', starting }; },
+        );
+        return starting;
+      }
+      case 'starting':
+      case 'started':
+      case 'failed':
+        return this.lifecycle.starting;
+      case 'stopped':
+        return Promise.reject(new AgentportError('app_stopped', 'the app was stopped; create a new one to start again'));
+    }
+  }
+
+  stop(): Promise<void> {
+    if (this.lifecycle.phase === 'stopped') return this.lifecycle.stopping;
+    const starting = this.lifecycle.phase === 'created' ? undefined : this.lifecycle.starting;
+    // A start in progress finishes (or rolls back) first, so no plugin starts after its stop.
+    const stopping = (async () => {
+      await starting?.catch(() => undefined);
+      await this.stopPlugins([...this.plugins].reverse());
+    })();
+    this.lifecycle = { phase: 'stopped', stopping };
+    return stopping;
+  }
+
+  private async startPlugins(): Promise<void> {
+    const started: AnyPlugin[] = [];
+    for (const { plugin, ctx } of this.registered) {
+      try {
+        await plugin.start?.(ctx);
+      } catch (error) {
+        this.logger.error('plugin failed to start; stopping the plugins started before it', { plugin: plugin.name, error: messageOf(error) });
+        await this.stopPlugins(started.reverse());
+        throw new PluginError(plugin.name, `failed to start: ${messageOf(error)}`, { cause: error });
+      }
+      started.push(plugin);
+    }
+  }
+
+  private async stopPlugins(inOrder: readonly AnyPlugin[]): Promise<void> {
+    for (const plugin of inOrder) {
+      if (this.stopped.has(plugin)) continue;
+      this.stopped.add(plugin);
+      try {
+        await plugin.stop?.();
+      } catch (error) {
+        this.logger.error('plugin failed to stop', { plugin: plugin.name, error: messageOf(error) });
+      }
+    }
+  }
+}
+
+/** The app's logger with fields added to every entry, so each plugin's lines say whose they are. */
+function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
+  return {
+    debug: (message, extra) => logger.debug(message, { ...fields, ...extra }),
+    info: (message, extra) => logger.info(message, { ...fields, ...extra }),
+    warn: (message, extra) => logger.warn(message, { ...fields, ...extra }),
+    error: (message, extra) => logger.error(message, { ...fields, ...extra }),
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
