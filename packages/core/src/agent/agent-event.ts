@@ -2,7 +2,8 @@ import type { Item } from '../items/item.js';
 import type { ModelUsage } from '../model/model-usage.js';
 import type { ToolProgress } from '../tools/tool.js';
 
-export type IncompleteReason = 'max_steps' | 'max_tool_calls' | 'max_output_tokens' | 'content_filter';
+/** `max_run_time` is set by a host (the gateway) whose run time limit ended the run. */
+export type IncompleteReason = 'max_steps' | 'max_tool_calls' | 'max_output_tokens' | 'content_filter' | 'max_run_time';
 
 export interface RunFailure {
   /** A `ModelError` code, `invalid_structured_output`, or `server_error`. */

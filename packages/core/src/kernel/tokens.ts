@@ -1,5 +1,6 @@
 import type { Agent } from '../agent/agent.js';
 import type { IAgentModel } from '../model/agent-model.js';
+import type { ModelCatalog } from '../model/model-catalog.js';
 import type { StateStore } from '../store/state-store.js';
 import type { ToolProvider } from '../tools/tool-provider.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -9,6 +10,7 @@ import { definePort } from './port-token.js';
 /** The ports plugins bind and consume. */
 export const TOKENS = {
   AgentModel: definePort<IAgentModel>('AgentModel', { providedBy: '@agentport/vllm-adapter: vllm()' }),
+  ModelCatalog: definePort<ModelCatalog>('ModelCatalog', { providedBy: '@agentport/vllm-adapter: vllm()' }),
   StateStore: definePort<StateStore>('StateStore', {
     providedBy: '@agentport/store-sqlite: sqliteStore(), or memoryStore() from @agentport/core',
   }),

@@ -7,3 +7,4 @@ export * from './model-request.js';
 export * from './model-response.js';
 export * from './model-stream-event.js';
 export * from './model-usage.js';
+export * from './model-catalog.js';

@@ -21,6 +21,11 @@ export class ToolRegistry {
     this.allowlist = options.allowlist ? new Set(options.allowlist) : undefined;
   }
 
+  /** Request tool types some provider serves. */
+  get hostedToolTypes(): ReadonlySet<string> {
+    return new Set(this.providers.flatMap((provider) => provider.servesToolTypes ?? []));
+  }
+
   policyOf(name: string): ToolPolicy {
     return { ...this.defaults, ...this.options.policies?.[name] };
   }
