@@ -1,0 +1,19 @@
+export * from './chat-completion-wire.js';
+export { ChatStreamDecoder, DONE_MARKER, type ChatStreamDecoderOptions, type StreamEnd } from './stream-decoder.js';
+export { errorCodeForStatus, mapHttpError, mapStreamErrorChunk, mapTransportError, readErrorDetail } from './error-mapper.js';
+export {
+  mapChatCompletionRequest,
+  preflightRequest,
+  PROVIDER_OPTIONS_KEY,
+  UNCONSTRAINED_AUTO_TOOL_CHOICE,
+  usesStrictAutoToolChoice,
+  type RequestMappingOptions,
+  type RequestPreflight,
+} from './request-mapper.js';
+export { RetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
+export * from './vllm-agent-model.js';
+export * from './vllm-config.js';
+export { VllmHttpClient, type HttpCallOptions, type ResponseTextStream, type StreamResponse, type VllmHttpClientOptions } from './vllm-http-client.js';
+export * from './vllm-model-info.js';
+export * from './vllm-plugin.js';
+export * from './vllm-model-catalog.js';

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AGENT_MODEL_SPEC_VERSION,
+  type CallOptions,
+  collectModelResponse,
+  type ConstraintSupport,
+  type IAgentModel,
+  JsonSchemaValidator,
+  type Logger,
+  type ModelCapabilities,
+  ModelError,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelStreamEvent,
+  silentLogger,
+} from '@agentport/core';
+import { CallScope } from './call-scope.js';
+import { readChatResponse } from './chat-stream-reader.js';
+import { mapChatCompletionRequest, preflightRequest } from './request-mapper.js';
+import { RetryPolicy } from './retry-policy.js';
+import { ChatStreamDecoder } from './stream-decoder.js';
+import { resolveVllmConfig, type StrictAutoToolChoice, type VllmConfig } from './vllm-config.js';
+import { VllmHttpClient } from './vllm-http-client.js';
+import { parseModelList, type VllmModelInfo, type VllmReadiness } from './vllm-model-info.js';
+
+export interface VllmAgentModelOptions extends Partial<VllmConfig> {
+  /**
+   * A client to share with other models of the same endpoint (same `baseUrl`); the model
+   * then leaves closing it to its owner. By default the model makes and owns one.
+   */
+  client?: VllmHttpClient;
+  logger?: Logger;
+  /** One validator compiles each schema once; share it across models if you have many. */
+  validator?: JsonSchemaValidator;
+}
+
+const AUTO_TOOL_CHOICE_SUPPORT: Record<StrictAutoToolChoice, ConstraintSupport> = {
+  validate: 'validated',
+  enforced: 'constrained',
+  reject: 'unsupported',
+};
+
+/** The pooled client of an endpoint, built from the model's config. */
+export function createVllmHttpClient(config: VllmConfig): VllmHttpClient {
+  return new VllmHttpClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    connectTimeoutMs: config.connectTimeoutMs,
+    maxConnections: config.maxConnections,
+    maxErrorBodyBytes: config.maxErrorBodyBytes,
+    maxJsonBodyBytes: config.maxEventBytes,
+    drainTimeoutMs: config.drainTimeoutMs,
+  });
+}
+
+/**
+ * `IAgentModel` over vLLM's `/v1/chat/completions`. `stream()` maps the request (PROTOCOL.md
+ * section 4), reads the SSE answer into `ModelStreamEvent`s and validates tool arguments and
+ * structured output; `complete()` is the same stream collected.
+ */
+export class VllmAgentModel implements IAgentModel {
+  readonly specificationVersion = AGENT_MODEL_SPEC_VERSION;
+  readonly config: Readonly<VllmConfig>;
+  readonly client: VllmHttpClient;
+  private readonly ownsClient: boolean;
+  private readonly logger: Logger;
+  private readonly validator: JsonSchemaValidator;
+  private readonly retryPolicy: RetryPolicy;
+  private modelName: string | undefined;
+  private discovery: Promise<string> | undefined;
+
+  constructor(options: VllmAgentModelOptions = {}) {
+    const { client, logger, validator, ...config } = options;
+    this.config = resolveVllmConfig(config);
+    this.client = client ?? createVllmHttpClient(this.config);
+    this.ownsClient = client === undefined;
+    this.logger = logger ?? silentLogger;
+    this.validator = validator ?? new JsonSchemaValidator();
+    this.retryPolicy = new RetryPolicy({
+      maxRetries: this.config.maxRetries,
+      initialDelayMs: this.config.retryInitialDelayMs,
+      maxDelayMs: this.config.retryMaxDelayMs,
+    });
+    this.modelName = this.config.model;
+  }
+
+  /** `vllm:<model>`; `vllm:default` until the first model of `/v1/models` was looked up. */
+  get id(): string {
+    return `vllm:${this.modelName ?? 'default'}`;
+  }
+
+  capabilities(): ModelCapabilities {
+    return {
+      tools: true,
+      toolChoice: {
+        auto: AUTO_TOOL_CHOICE_SUPPORT[this.config.strictAutoToolChoice],
+        required: 'constrained',
+        named: 'constrained',
+      },
+      structuredOutput: 'constrained',
+      reasoning: true,
+      parallelToolCalls: true,
+    };
+  }
+
+  stream(request: ModelRequest, options: CallOptions = {}): AsyncIterable<ModelStreamEvent> {
+    return this.run(request, options);
+  }
+
+  /** The stream collected: `stream: true` on the wire, so both share every mapping and check. */
+  complete(request: ModelRequest, options: CallOptions = {}): Promise<ModelResponse> {
+    return collectModelResponse(this.stream(request, options));
+  }
+
+  /** The models the server lists, with their context length. */
+  async listModels(options: { signal?: AbortSignal } = {}): Promise<VllmModelInfo[]> {
+    const scope = new CallScope(options.signal, this.config.requestTimeoutMs);
+    try {
+      const body = await this.client.getJson('/models', { signal: scope.signal, idleTimeoutMs: this.config.streamIdleTimeoutMs });
+      return parseModelList(body);
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  /** Whether the server answers and serves the model this adapter uses; never throws. */
+  async ready(options: { signal?: AbortSignal } = {}): Promise<VllmReadiness> {
+    let models: VllmModelInfo[];
+    try {
+      models = await this.listModels(options);
+    } catch (error) {
+      const failure = error instanceof ModelError ? error : unexpectedFailure(error);
+      return { ready: false, reason: failure.message, error: failure };
+    }
+    const wanted = this.config.model ?? models[0]?.id;
+    if (wanted === undefined) return { ready: false, reason: `vLLM at ${this.client.baseUrl} lists no models` };
+    if (!models.some((model) => model.id === wanted)) {
+      return {
+        ready: false,
+        reason: `vLLM at ${this.client.baseUrl} does not serve "${wanted}"; it serves: ${models.map((model) => model.id).join(', ')}`,
+      };
+    }
+    this.modelName ??= wanted;
+    return { ready: true, model: wanted, models };
+  }
+
+  /** The model name sent to vLLM: the configured one, or the first listed, looked up once. */
+  async resolveModelName(signal?: AbortSignal): Promise<string> {
+    if (this.modelName !== undefined) return this.modelName;
+    // One lookup shared by concurrent calls, with its own time limit: one caller's abort must not fail the others.
+    this.discovery ??= this.listModels().then(
+      (models) => {
+        const first = models[0];
+        if (!first) throw new ModelError('model_not_found', `vLLM at ${this.client.baseUrl} lists no models`);
+        this.modelName = first.id;
+        return first.id;
+      },
+      (error: unknown) => {
+        this.discovery = undefined;
+        throw error;
+      },
+    );
+    return signal ? raceWithAbort(this.discovery, signal) : this.discovery;
+  }
+
+  /** Closes the pooled connections when the model owns its client. */
+  close(): void {
+    if (this.ownsClient) this.client.close();
+  }
+
+  private async *run(request: ModelRequest, options: CallOptions): AsyncGenerator<ModelStreamEvent> {
+    const scope = new CallScope(options.signal, options.timeoutMs ?? this.config.requestTimeoutMs);
+    const idleTimeoutMs = options.idleTimeoutMs ?? this.config.streamIdleTimeoutMs;
+    try {
+      const stopped = scope.stopReason;
+      if (stopped) {
+        yield { type: 'error', error: stopped };
+        return;
+      }
+      const preflight = preflightRequest(request, this.config.strictAutoToolChoice);
+      if (!preflight.ok) {
+        yield { type: 'error', error: preflight.error };
+        return;
+      }
+      for (const warning of preflight.warnings) yield { type: 'warning', warning };
+
+      let body: string | undefined;
+      for (let attempt = 1; ; attempt += 1) {
+        // Once the caller has seen part of the answer, a retry would show it twice.
+        let delivered = false;
+        let finished = false;
+        let failure: ModelError | undefined;
+        try {
+          body ??= await this.chatBody(request, scope.signal);
+          const response = await this.client.postStream('/chat/completions', body, { signal: scope.signal, idleTimeoutMs });
+          attempt: for await (const batch of readChatResponse(response, this.decoderFor(request), this.config.maxEventBytes)) {
+            for (const event of batch) {
+              if (event.type === 'error') {
+                failure = event.error;
+                break attempt;
+              }
+              delivered = true;
+              yield event;
+              if (event.type === 'finish') {
+                finished = true;
+                break attempt;
+              }
+              // An abort while the caller held the event: nothing more goes out.
+              if (scope.signal.aborted) break attempt;
+            }
+          }
+        } catch (error) {
+          // The client turns every network failure into a ModelError; anything else is a bug, not worth a retry.
+          failure = error instanceof ModelError ? error : unexpectedFailure(error);
+        }
+        if (finished) return;
+        failure = scope.stopReason ?? failure ?? new ModelError('invalid_chunk', 'vLLM stream ended without a terminal event');
+        if (!this.retryPolicy.shouldRetry(failure, attempt, delivered)) {
+          yield { type: 'error', error: failure };
+          return;
+        }
+        this.logger.warn('vLLM call failed before its first event; retrying', { attempt, code: failure.code, error: failure.message });
+        try {
+          await this.retryPolicy.wait(attempt, scope.signal);
+        } catch {
+          yield { type: 'error', error: scope.stopReason ?? failure };
+          return;
+        }
+      }
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  /** The JSON body for the request, once the model name is known. */
+  private async chatBody(request: ModelRequest, signal: AbortSignal): Promise<string> {
+    const model = await this.resolveModelName(signal);
+    return JSON.stringify(mapChatCompletionRequest(request, { model, chatTemplateKwargs: this.config.chatTemplateKwargs }));
+  }
+
+  private decoderFor(request: ModelRequest): ChatStreamDecoder {
+    return new ChatStreamDecoder({
+      tools: request.tools ?? [],
+      output: request.output,
+      validator: this.validator,
+      newToolCallId: () => `call_${randomUUID().replaceAll('-', '')}`,
+    });
+  }
+}
+
+function unexpectedFailure(error: unknown): ModelError {
+  return new ModelError('provider_error', `unexpected failure in the vLLM adapter: ${error instanceof Error ? error.message : String(error)}`, {
+    retryable: false,
+    cause: error,
+  });
+}
+
+/** Waits for a shared promise, or stops waiting (without cancelling it) when this caller aborts. */
+function raceWithAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
