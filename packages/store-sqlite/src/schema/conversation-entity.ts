@@ -1,0 +1,18 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/**
+ * A conversation. `seq` is the storage key the items point at; `(tenant, id)` is how the
+ * port finds it, so the same public id may exist once per tenant.
+ */
+export const ConversationEntity = defineEntity({
+  name: 'StoredConversation',
+  tableName: 'conversations',
+  properties: {
+    seq: p.integer().primary().autoincrement(),
+    tenant: p.string(),
+    id: p.string(),
+    metadata: p.json<Record<string, string>>(),
+    createdAt: p.integer(),
+  },
+  uniques: [{ name: 'conversations_tenant_id_unique', properties: ['tenant', 'id'] }],
+});

@@ -1,0 +1,42 @@
+import type { JsonObject, ResponseError, ResponseStatus } from '@agentport/core';
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** Every status a stored response can have; the column accepts no other. */
+export const RESPONSE_STATUSES = [
+  'queued', 'in_progress', 'completed', 'incomplete', 'failed', 'cancelled',
+] as const satisfies readonly ResponseStatus[];
+
+/**
+ * A response, without its items (those are rows of `items`, stored once). `previousResponseId`
+ * and `conversationId` are plain values, not foreign keys: the port keeps them as given even
+ * when they name something gone or another tenant's, and reads never follow them across tenants.
+ */
+export const ResponseEntity = defineEntity({
+  name: 'StoredResponse',
+  tableName: 'responses',
+  properties: {
+    seq: p.integer().primary().autoincrement(),
+    tenant: p.string(),
+    id: p.string(),
+    model: p.text(),
+    status: p.enum(RESPONSE_STATUSES),
+    previousResponseId: p.string().nullable(),
+    conversationId: p.string().nullable(),
+    request: p.json<JsonObject>(),
+    usage: p.json<JsonObject>().nullable(),
+    error: p.json<ResponseError>().nullable(),
+    incompleteDetails: p.json<{ reason: string }>().nullable(),
+    metadata: p.json<Record<string, string>>(),
+    background: p.boolean(),
+    createdAt: p.integer(),
+    completedAt: p.integer().nullable(),
+    expiresAt: p.integer().nullable(),
+  },
+  uniques: [{ name: 'responses_tenant_id_unique', properties: ['tenant', 'id'] }],
+  indexes: [
+    // Retention seeks finished responses by expiry and by age, one range per status, without
+    // touching running ones; recovery at start finds the unfinished through either prefix.
+    { name: 'responses_status_expires_at_index', properties: ['status', 'expiresAt'] },
+    { name: 'responses_status_created_at_index', properties: ['status', 'createdAt'] },
+  ],
+});

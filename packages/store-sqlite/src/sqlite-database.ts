@@ -1,0 +1,60 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Logger } from '@agentport/core';
+import { MikroORM } from '@mikro-orm/sqlite';
+import type { SqlRunner } from './migrations/migration-runner.js';
+import { MIGRATIONS_TABLE } from './migrations/migration-runner.js';
+import { STORE_ENTITIES } from './schema/store-entities.js';
+import type { SqliteStoreConfig } from './store-config.js';
+
+/** SQLite's name for a database that lives in the connection only. */
+export const IN_MEMORY_PATH = ':memory:';
+
+export type SqliteConnectionSettings = Pick<SqliteStoreConfig, 'path' | 'busyTimeoutMs' | 'synchronous'>;
+
+/**
+ * Opens the ORM on the database file (creating its directory) and applies the connection
+ * settings: a busy timeout, WAL for a file, `synchronous`. Foreign keys are switched on by
+ * MikroORM's SQLite connection itself. Nothing of the schema is touched here.
+ */
+export async function openSqliteOrm(settings: SqliteConnectionSettings, logger?: Logger): Promise<MikroORM> {
+  const inMemory = settings.path === IN_MEMORY_PATH;
+  if (!inMemory) await mkdir(dirname(resolve(settings.path)), { recursive: true });
+  const orm = await MikroORM.init({
+    dbName: settings.path,
+    entities: [...STORE_ENTITIES],
+    debug: false,
+    allowGlobalContext: false,
+    // Schema comparisons (tests, tooling) leave the migration record alone.
+    schemaGenerator: { skipTables: [MIGRATIONS_TABLE] },
+  });
+  try {
+    const db = sqlRunnerOf(orm);
+    // The timeout first: switching to WAL needs a lock another process may hold.
+    await db.run(`pragma busy_timeout = ${Math.trunc(settings.busyTimeoutMs)}`);
+    if (!inMemory) {
+      const [mode] = await db.all<{ journal_mode: string }>('pragma journal_mode = wal');
+      if (mode?.journal_mode !== 'wal') {
+        logger?.warn('SQLite could not switch to WAL; writers will block readers', { path: settings.path, journalMode: mode?.journal_mode });
+      }
+    }
+    await db.run(`pragma synchronous = ${settings.synchronous === 'full' ? 'full' : 'normal'}`);
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+  return orm;
+}
+
+/** Plain SQL text over the ORM's connection, for pragmas and the migration runner. */
+export function sqlRunnerOf(orm: MikroORM): SqlRunner {
+  const connection = orm.em.getConnection();
+  return {
+    async run(sql, params = []) {
+      await connection.execute(sql, [...params], 'run');
+    },
+    async all<Row>(sql: string, params: readonly (string | number)[] = []) {
+      return connection.execute<Row[] & object>(sql, [...params], 'all');
+    },
+  };
+}
