@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// The `agentport` command.
+import { ConfigError, MissingPortError } from '@agentport/core';
+import { serve } from './serve-command.js';
+import { SERVE_USAGE, UsageError } from './serve-options.js';
+
+const [command, ...args] = process.argv.slice(2);
+
+async function main(): Promise<number> {
+  if (command !== 'serve') {
+    process.stderr.write(`${command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"\n\n`}${SERVE_USAGE}\n`);
+    return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  const handle = await serve(args);
+  if (!handle) return 0;
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      process.stderr.write(`${signal}: finishing running responses, then stopping\n`);
+      void handle.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+  return 0;
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${SERVE_USAGE}\n`);
+    else if (error instanceof ConfigError || error instanceof MissingPortError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`agentport: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,81 @@
+import { type AnyPlugin, createApp, createConsoleLogger, type Logger, TOKENS } from '@agentport/core';
+import { sqliteStore } from '@agentport/store-sqlite';
+import { vllm } from '@agentport/vllm-adapter';
+import { GATEWAY_HANDLE, gateway } from '../gateway-plugin.js';
+import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './serve-options.js';
+import { VllmProcess } from './vllm-process.js';
+
+const DEFAULT_UPSTREAM = 'http://127.0.0.1:8000/v1';
+/** How long `agentport serve -- <vllm args>` waits for vLLM to load its model. */
+const VLLM_READY_TIMEOUT_MS = 30 * 60_000;
+
+export interface ServeHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `agentport serve`: composes vLLM, SQLite, the built-in tools when installed, and the gateway. */
+export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<ServeHandle | undefined> {
+  const options = parseServeOptions(argv);
+  if (options.help) {
+    out.write(`${SERVE_USAGE}\n`);
+    return undefined;
+  }
+  const logger = createConsoleLogger('info');
+  const plugins: AnyPlugin[] = [vllm(), sqliteStore(), ...(await builtinToolPlugins(logger)), gateway()];
+  const app = await createApp({
+    plugins,
+    logger,
+    config: { env, ...(options.config === undefined ? {} : { file: options.config }), overrides: overridesFrom(options, env) },
+  });
+  const catalog = app.get(TOKENS.ModelCatalog);
+  const vllmProcess = options.vllmArgs.length > 0
+    ? await VllmProcess.start(catalog, { args: options.vllmArgs, readyTimeoutMs: VLLM_READY_TIMEOUT_MS, logger })
+    : undefined;
+  try {
+    await app.start();
+  } catch (error) {
+    await vllmProcess?.stop();
+    throw error;
+  }
+  const url = app.get(GATEWAY_HANDLE).gateway!.url;
+  const readiness = await catalog.ready({ signal: AbortSignal.timeout(5_000) });
+  out.write(`agentport is serving the OpenAI Responses API at ${url}/v1\n`);
+  out.write(readiness.ready
+    ? `upstream: ready, serving ${readiness.model}\n`
+    : `upstream: NOT reachable (${readiness.reason}); requests will fail until it answers. /readyz says so too.\n`);
+  return {
+    url,
+    async stop() {
+      await app.stop();
+      await vllmProcess?.stop();
+    },
+  };
+}
+
+function overridesFrom(options: ServeOptions, env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
+  const upstream = options.upstream ?? (env.AGENTPORT_VLLM__BASE_URL ? undefined : env.VLLM_URL ?? DEFAULT_UPSTREAM);
+  return {
+    vllm: { ...(upstream === undefined ? {} : { baseUrl: upstream }), ...(options.model === undefined ? {} : { model: options.model }) },
+    store: options.db === undefined ? {} : { path: options.db },
+    gateway: {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.apiKeys.length === 0 ? {} : { apiKeys: options.apiKeys }),
+    },
+  };
+}
+
+/** `@agentport/tools-builtin`'s plugins when that package is installed; none otherwise. */
+async function builtinToolPlugins(logger: Logger): Promise<AnyPlugin[]> {
+  const specifier = '@agentport/tools-builtin';
+  let module: { builtinTools?: () => AnyPlugin[] | AnyPlugin };
+  try {
+    module = await import(specifier) as typeof module;
+  } catch {
+    logger.info('@agentport/tools-builtin is not installed: serving function tools only');
+    return [];
+  }
+  const plugins = module.builtinTools?.() ?? [];
+  return Array.isArray(plugins) ? plugins : [plugins];
+}

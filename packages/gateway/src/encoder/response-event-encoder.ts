@@ -1,0 +1,288 @@
+import type { AgentEvent, Item } from '@agentport/core';
+import { type ResponseObject, toResponseUsage } from './response-object.js';
+
+/** One Responses stream event: `type`, `sequence_number`, and the fields of that type. */
+export interface ResponseStreamEvent {
+  type: string;
+  sequence_number: number;
+  [field: string]: unknown;
+}
+
+export interface ResponseEventEncoderOptions {
+  /** Also emit agentport's own events (`response.step.created` / `.completed`); strict clients never ask. */
+  extensions?: boolean;
+}
+
+/** Item types whose argument text streams under their own event names. */
+const ARGUMENT_EVENTS: Partial<Record<Item['type'], string>> = {
+  function_call: 'response.function_call_arguments',
+  mcp_call: 'response.mcp_call_arguments',
+  code_interpreter_call: 'response.code_interpreter_call_code',
+};
+
+/**
+ * Turns a run's `AgentEvent`s into Responses stream events: sequence numbers, output and
+ * content indexes, content parts opened and closed around deltas, full snapshots in the
+ * first and terminal events. The same events feed SSE, WebSocket and the stored event log.
+ */
+export class ResponseEventEncoder {
+  private sequence = 0;
+  private readonly snapshot: ResponseObject;
+  private readonly outputIndexOf = new Map<string, number>();
+  /** Content parts opened by a delta and not yet done, keyed by `itemId:contentIndex`. */
+  private readonly openParts = new Map<string, { kind: 'output_text' | 'reasoning_text'; text: string }>();
+  /** Argument text streamed so far per item. */
+  private readonly argumentText = new Map<string, string>();
+  /** Items added and not yet done, in output order: the ones an early end must close. */
+  private readonly openItems = new Set<string>();
+  private ended = false;
+
+  constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
+    this.snapshot = structuredClone(initial);
+  }
+
+  /** The response as the events so far describe it. */
+  get response(): ResponseObject {
+    return structuredClone(this.snapshot);
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The opening events: `response.queued` (background), `response.created`, `response.in_progress`. */
+  start(): ResponseStreamEvent[] {
+    const events: ResponseStreamEvent[] = [];
+    if (this.snapshot.status === 'queued') {
+      events.push(this.event('response.created', { response: this.response }));
+      events.push(this.event('response.queued', { response: this.response }));
+      this.snapshot.status = 'in_progress';
+    } else {
+      this.snapshot.status = 'in_progress';
+      events.push(this.event('response.created', { response: this.response }));
+    }
+    events.push(this.event('response.in_progress', { response: this.response }));
+    return events;
+  }
+
+  encode(event: AgentEvent): ResponseStreamEvent[] {
+    if (this.ended) return [];
+    switch (event.type) {
+      case 'item.added':
+        return this.itemAdded(event.item);
+      case 'text.delta':
+        return this.contentDelta(event.itemId, event.contentIndex, 'output_text', event.delta);
+      case 'reasoning.delta':
+        return this.contentDelta(event.itemId, event.contentIndex, 'reasoning_text', event.delta);
+      case 'arguments.delta':
+        return this.argumentsDelta(event.itemId, event.delta);
+      case 'tool.progress':
+        return this.toolProgress(event.itemId, event.progress.kind);
+      case 'item.done':
+        return this.itemDone(event.item);
+      case 'step.started':
+        return this.options.extensions ? [this.event('response.step.created', { step_id: `step_${event.step}`, step: event.step })] : [];
+      case 'step.completed':
+        return this.options.extensions ? [this.event('response.step.completed', { step_id: `step_${event.step}`, step: event.step })] : [];
+      case 'completed':
+        return this.terminal('completed', event.usage);
+      case 'incomplete':
+        this.snapshot.incomplete_details = { reason: event.reason };
+        return this.terminal('incomplete', event.usage);
+      case 'failed':
+        this.snapshot.error = { code: event.error.code, message: event.error.message };
+        return this.terminal('failed', event.usage);
+      case 'cancelled':
+        return this.terminal('cancelled', event.usage);
+    }
+  }
+
+  /**
+   * Ends a response whose run stopped without a terminal event (a crash in an agent, a
+   * shutdown): open parts and items are closed as incomplete, then `response.failed`.
+   */
+  abort(code: string, message: string, status: 'failed' | 'cancelled' = 'failed'): ResponseStreamEvent[] {
+    if (this.ended) return [];
+    if (status === 'failed') this.snapshot.error = { code, message };
+    return this.terminal(status, undefined);
+  }
+
+  private itemAdded(item: Item): ResponseStreamEvent[] {
+    const outputIndex = this.snapshot.output.length;
+    this.outputIndexOf.set(item.id, outputIndex);
+    this.openItems.add(item.id);
+    this.snapshot.output.push(structuredClone(item));
+    const events = [this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) })];
+    const progress = item.type === 'mcp_call' ? 'response.mcp_call.in_progress'
+      : item.type === 'code_interpreter_call' ? 'response.code_interpreter_call.in_progress'
+        : item.type === 'mcp_list_tools' ? 'response.mcp_list_tools.in_progress' : undefined;
+    if (progress) events.push(this.event(progress, { item_id: item.id, output_index: outputIndex }));
+    return events;
+  }
+
+  private contentDelta(itemId: string, contentIndex: number, kind: 'output_text' | 'reasoning_text', delta: string): ResponseStreamEvent[] {
+    const outputIndex = this.indexOf(itemId);
+    const events: ResponseStreamEvent[] = [];
+    const key = `${itemId}:${contentIndex}`;
+    let part = this.openParts.get(key);
+    if (!part) {
+      part = { kind, text: '' };
+      this.openParts.set(key, part);
+      events.push(this.event('response.content_part.added', {
+        item_id: itemId, output_index: outputIndex, content_index: contentIndex, part: emptyPart(kind),
+      }));
+    }
+    part.text += delta;
+    const type = kind === 'output_text' ? 'response.output_text.delta' : 'response.reasoning_text.delta';
+    const fields: Record<string, unknown> = { item_id: itemId, output_index: outputIndex, content_index: contentIndex, delta };
+    if (kind === 'output_text') fields.logprobs = [];
+    events.push(this.event(type, fields));
+    return events;
+  }
+
+  private argumentsDelta(itemId: string, delta: string): ResponseStreamEvent[] {
+    const outputIndex = this.indexOf(itemId);
+    const prefix = ARGUMENT_EVENTS[this.snapshot.output[outputIndex]!.type];
+    this.argumentText.set(itemId, (this.argumentText.get(itemId) ?? '') + delta);
+    if (!prefix) return [];
+    return [this.event(`${prefix}.delta`, { item_id: itemId, output_index: outputIndex, delta })];
+  }
+
+  private toolProgress(itemId: string, kind: string): ResponseStreamEvent[] {
+    // Progress kinds that are Responses events (e.g. `code_interpreter_call.interpreting`) pass through.
+    const known = ['code_interpreter_call.interpreting', 'mcp_call.in_progress', 'mcp_list_tools.in_progress'];
+    if (!known.includes(kind)) return [];
+    return [this.event(`response.${kind}`, { item_id: itemId, output_index: this.indexOf(itemId) })];
+  }
+
+  private itemDone(item: Item): ResponseStreamEvent[] {
+    const outputIndex = this.indexOf(item.id);
+    const events = this.closeParts(item);
+    switch (item.type) {
+      case 'function_call':
+        events.push(this.event('response.function_call_arguments.done', {
+          item_id: item.id, output_index: outputIndex, name: item.name, arguments: item.arguments,
+        }));
+        break;
+      case 'mcp_call':
+        events.push(this.event('response.mcp_call_arguments.done', { item_id: item.id, output_index: outputIndex, arguments: item.arguments }));
+        events.push(this.event(item.error || item.status === 'failed' ? 'response.mcp_call.failed' : 'response.mcp_call.completed', {
+          item_id: item.id, output_index: outputIndex,
+        }));
+        break;
+      case 'mcp_list_tools':
+        events.push(this.event(item.error ? 'response.mcp_list_tools.failed' : 'response.mcp_list_tools.completed', {
+          item_id: item.id, output_index: outputIndex,
+        }));
+        break;
+      case 'code_interpreter_call':
+        events.push(this.event('response.code_interpreter_call_code.done', { item_id: item.id, output_index: outputIndex, code: item.code ?? '' }));
+        if (item.status === 'completed') {
+          events.push(this.event('response.code_interpreter_call.completed', { item_id: item.id, output_index: outputIndex }));
+        }
+        break;
+      default:
+        break;
+    }
+    this.snapshot.output[outputIndex] = structuredClone(item);
+    this.argumentText.delete(item.id);
+    this.openItems.delete(item.id);
+    events.push(this.event('response.output_item.done', { output_index: outputIndex, item: structuredClone(item) }));
+    return events;
+  }
+
+  /** The `.done` events of the item's open content parts, with the item's final text. */
+  private closeParts(item: Item): ResponseStreamEvent[] {
+    const events: ResponseStreamEvent[] = [];
+    const outputIndex = this.indexOf(item.id);
+    for (const [key, part] of [...this.openParts]) {
+      if (!key.startsWith(`${item.id}:`)) continue;
+      this.openParts.delete(key);
+      const contentIndex = Number(key.slice(item.id.length + 1));
+      const text = finalText(item, contentIndex) ?? part.text;
+      const where = { item_id: item.id, output_index: outputIndex, content_index: contentIndex };
+      if (part.kind === 'output_text') {
+        events.push(this.event('response.output_text.done', { ...where, text, logprobs: [] }));
+        events.push(this.event('response.content_part.done', { ...where, part: { type: 'output_text', text, annotations: [], logprobs: [] } }));
+      } else {
+        events.push(this.event('response.reasoning_text.done', { ...where, text }));
+        events.push(this.event('response.content_part.done', { ...where, part: { type: 'reasoning_text', text } }));
+      }
+    }
+    return events;
+  }
+
+  private terminal(status: 'completed' | 'incomplete' | 'failed' | 'cancelled', usage: Parameters<typeof toResponseUsage>[0] | undefined): ResponseStreamEvent[] {
+    const events = this.closeOpenItems();
+    this.ended = true;
+    this.snapshot.status = status;
+    this.snapshot.completed_at = Math.floor(Date.now() / 1000);
+    if (usage) this.snapshot.usage = toResponseUsage(usage);
+    // OpenAI defines no `response.cancelled` event, and the openai SDK's stream helper (7.57.0,
+    // internal/responses/response-accumulator.ts) throws "Unhandled response stream event" on any
+    // type it does not know. So a cancelled response ends with `response.incomplete`, a terminal
+    // type every client knows, whose snapshot says `status: 'cancelled'` (test: responses-cancel).
+    const type = status === 'completed' ? 'response.completed'
+      : status === 'failed' ? 'response.failed' : 'response.incomplete';
+    events.push(this.event(type, { response: this.response }));
+    return events;
+  }
+
+  /**
+   * Items still open at the end (an agent that broke the rules, an abort) are done as
+   * incomplete. Open items are tracked, not read from `status`: a reasoning item has none.
+   */
+  private closeOpenItems(): ResponseStreamEvent[] {
+    const events: ResponseStreamEvent[] = [];
+    for (const id of [...this.openItems]) {
+      const item = this.snapshot.output[this.indexOf(id)]!;
+      events.push(...this.itemDone(incompleteCopy(item, this.openParts, this.argumentText.get(id))));
+    }
+    return events;
+  }
+
+  private indexOf(itemId: string): number {
+    const index = this.outputIndexOf.get(itemId);
+    if (index === undefined) throw new Error(`agent event for item ${itemId}, which was never added`);
+    return index;
+  }
+
+  private event(type: string, fields: Record<string, unknown>): ResponseStreamEvent {
+    return { type, sequence_number: this.sequence++, ...fields };
+  }
+}
+
+function emptyPart(kind: 'output_text' | 'reasoning_text') {
+  return kind === 'output_text' ? { type: 'output_text', text: '', annotations: [], logprobs: [] } : { type: 'reasoning_text', text: '' };
+}
+
+function finalText(item: Item, contentIndex: number): string | undefined {
+  if (item.type === 'message') {
+    const part = item.content[contentIndex];
+    return part?.type === 'output_text' ? part.text : undefined;
+  }
+  if (item.type === 'reasoning') return item.content?.[contentIndex]?.text;
+  return undefined;
+}
+
+/**
+ * The item as it stands, marked incomplete, with the text its open part received (a part
+ * never opened is not invented: the item keeps the content it was added with).
+ */
+function incompleteCopy(item: Item, openParts: ReadonlyMap<string, { kind: string; text: string }>, args: string | undefined): Item {
+  const open = openParts.get(`${item.id}:0`);
+  switch (item.type) {
+    case 'message':
+      return { ...item, status: 'incomplete', content: open ? [{ type: 'output_text', text: open.text, annotations: [], logprobs: [] }] : item.content };
+    case 'reasoning':
+      return { ...item, status: 'incomplete', content: open ? [{ type: 'reasoning_text', text: open.text }] : (item.content ?? []) };
+    case 'function_call':
+      return { ...item, status: 'incomplete', arguments: args ?? item.arguments };
+    case 'function_call_output':
+    case 'mcp_call':
+    case 'code_interpreter_call':
+      return { ...item, status: 'incomplete' };
+    default:
+      return item;
+  }
+}

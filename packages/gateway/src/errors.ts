@@ -1,0 +1,64 @@
+import { AgentportError } from '@agentport/core';
+
+export type ApiErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'conflict_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'upstream_error';
+
+/**
+ * An error the API answers with: an HTTP status and the OpenAI error body
+ * `{"error":{"message","type","param","code"}}`. Every route throws these; anything else is a bug
+ * and is answered as a 500 without its details.
+ */
+export class ApiError extends AgentportError {
+  constructor(
+    readonly status: number,
+    readonly type: ApiErrorType,
+    code: string,
+    message: string,
+    readonly param: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(code, message);
+  }
+
+  toBody(): { error: { message: string; type: ApiErrorType; param: string | null; code: string } } {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+/** 400: the request is malformed; `param` names the field. */
+export function invalidRequest(param: string | null, message: string, code = 'invalid_request'): ApiError {
+  return new ApiError(400, 'invalid_request_error', code, message, param);
+}
+
+export function notFound(kind: string, id: string, param: string | null = null): ApiError {
+  return new ApiError(404, 'not_found_error', `${kind}_not_found`, `No ${kind} found with id '${id}'.`, param);
+}
+
+export function unauthorized(message: string): ApiError {
+  return new ApiError(401, 'authentication_error', 'invalid_api_key', message);
+}
+
+export function conflict(code: string, message: string): ApiError {
+  return new ApiError(409, 'conflict_error', code, message);
+}
+
+export function rateLimited(message: string, retryAfterSeconds: number): ApiError {
+  return new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded', message, null, { 'retry-after': String(retryAfterSeconds) });
+}
+
+export function payloadTooLarge(limitBytes: number): ApiError {
+  return new ApiError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${limitBytes} bytes.`);
+}
+
+/** 502 or 504: the model server failed or did not answer in time. */
+export function upstreamFailed(code: string, message: string): ApiError {
+  const timeout = code === 'timeout';
+  return new ApiError(timeout ? 504 : 502, 'upstream_error', code, message);
+}

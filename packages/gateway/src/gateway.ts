@@ -1,0 +1,98 @@
+import {
+  type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type ModelCatalog, type StateStore,
+  type ToolProvider, ToolLoopAgent, ToolRegistry, createConsoleLogger,
+} from '@agentport/core';
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './gateway-config.js';
+import { ApiKeyAuthenticator } from './http/api-key-authenticator.js';
+import type { GatewayContext } from './http/gateway-context.js';
+import { GatewayMetrics } from './http/gateway-metrics.js';
+import { buildGatewayServer, type RouteRegistrar } from './http/gateway-server.js';
+import { ConcurrencyLimiter, RateLimiter } from './http/rate-limiter.js';
+import { AgentDirectory } from './responses/agent-directory.js';
+import { ActiveResponses } from './responses/live-response.js';
+import { ResponseRunner } from './responses/response-runner.js';
+
+export interface GatewayParts {
+  store: StateStore;
+  /** The upstream model; its default agent serves every model name no registered agent has. */
+  model?: IAgentModel;
+  /** Custom agents, each served under its own name. */
+  agents?: Agent[];
+  tools?: ToolRegistry | ToolProvider[];
+  catalog?: ModelCatalog;
+  config?: Partial<GatewayConfig>;
+  logger?: Logger;
+  /** Routes other parts of the gateway own. */
+  routes?: RouteRegistrar[];
+}
+
+/** A built gateway: the fastify app and its shared context, not yet listening. */
+export class Gateway {
+  private constructor(readonly app: FastifyInstance, readonly context: GatewayContext) {}
+
+  static async create(parts: GatewayParts): Promise<Gateway> {
+    const config = { ...DEFAULT_GATEWAY_CONFIG, ...parts.config };
+    const logger = parts.logger ?? createConsoleLogger(config.logLevel);
+    const tools = Array.isArray(parts.tools) ? new ToolRegistry(parts.tools) : parts.tools;
+    const defaultAgent = parts.model
+      ? new ToolLoopAgent({ name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls })
+      : undefined;
+    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent);
+    const active = new ActiveResponses();
+    const metrics = new GatewayMetrics({ activeStreams: () => active.size });
+    const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
+    const context: GatewayContext = {
+      config,
+      store: parts.store,
+      agents,
+      active,
+      catalog: parts.catalog,
+      auth,
+      rateLimiter: new RateLimiter(config.requestsPerMinute),
+      runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),
+      validator: new JsonSchemaValidator(),
+      hostedToolTypes: tools?.hostedToolTypes ?? new Set(),
+      logger,
+      metrics,
+      runner: new ResponseRunner({
+        store: parts.store, agents, tools, active, logger, metrics,
+        limits: { maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls, maxRunMs: config.maxRunSeconds * 1000 },
+      }),
+    };
+    if (auth.isOpen) {
+      logger.warn('NO API KEYS CONFIGURED: the gateway is open to anyone who can reach it, and every request shares one tenant. Set AGENTPORT_GATEWAY__API_KEYS.');
+    }
+    return new Gateway(await buildGatewayServer(context, parts.routes ?? []), context);
+  }
+
+  /** Listens on the configured host and port (port 0 picks a free one); returns the base URL. */
+  async listen(): Promise<string> {
+    const address = await this.app.listen({ host: this.context.config.host, port: this.context.config.port });
+    return address;
+  }
+
+  /** The `http://host:port` the gateway listens on. */
+  get url(): string {
+    const address = this.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the gateway is not listening');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /**
+   * Stops taking requests, lets running responses finish for the grace period, then cancels
+   * the rest (each still ends with its terminal event and is stored) and closes.
+   */
+  async close(graceMs = this.context.config.shutdownGraceSeconds * 1000): Promise<void> {
+    const closing = this.app.close();
+    const running = this.context.active.all();
+    if (running.length > 0) {
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([Promise.all(running.map((live) => live.whenFinished())), deadline]);
+      for (const live of this.context.active.all()) live.abort.abort();
+      await Promise.all(running.map((live) => live.whenFinished()));
+    }
+    await closing;
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError, invalidRequest, payloadTooLarge } from '../errors.js';
+
+/** Every error leaves as the OpenAI error body with the right status; a 500 never shows internals. */
+export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const api = toApiError(error, bodyLimitBytes);
+    if (api.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(api.status).headers(api.headers).send(api.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const api = new ApiError(404, 'not_found_error', 'not_found', `Unknown route: ${request.method} ${request.url.split('?')[0]}`);
+    void reply.status(404).send(api.toBody());
+  });
+}
+
+function toApiError(error: FastifyError, bodyLimitBytes: number): ApiError {
+  if (error instanceof ApiError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return payloadTooLarge(bodyLimitBytes);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalidRequest(null, `The request body is not valid JSON: ${error.message}`, 'invalid_json');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'invalid_request_error', 'unsupported_media_type', 'Send the request body as application/json.');
+    default:
+      break;
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError(error.statusCode, 'invalid_request_error', error.code ?? 'invalid_request', error.message);
+  }
+  return new ApiError(500, 'server_error', 'server_error', 'The server had an error while processing your request.');
+}

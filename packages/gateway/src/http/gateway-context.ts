@@ -1,0 +1,36 @@
+import type { JsonSchemaValidator, Logger, ModelCatalog, StateStore } from '@agentport/core';
+import type { GatewayConfig } from '../gateway-config.js';
+import type { AgentDirectory } from '../responses/agent-directory.js';
+import type { ActiveResponses } from '../responses/live-response.js';
+import type { ResponseRunner } from '../responses/response-runner.js';
+import type { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import type { ConcurrencyLimiter, RateLimiter } from './rate-limiter.js';
+
+/** What the routes share: one per gateway. */
+export interface GatewayContext {
+  config: GatewayConfig;
+  store: StateStore;
+  runner: ResponseRunner;
+  agents: AgentDirectory;
+  active: ActiveResponses;
+  catalog: ModelCatalog | undefined;
+  auth: ApiKeyAuthenticator;
+  rateLimiter: RateLimiter;
+  runLimiter: ConcurrencyLimiter;
+  validator: JsonSchemaValidator;
+  /** Tool types some provider serves (`mcp`, `code_interpreter`, …). */
+  hostedToolTypes: ReadonlySet<string>;
+  logger: Logger;
+  /** Prometheus metrics, served at `/metrics`. */
+  metrics: GatewayMetrics;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The tenant of the request's API key. */
+    tenant: string;
+    /** A stable digest of the key, for per-key limits. */
+    apiKeyId: string;
+  }
+}

@@ -1,0 +1,77 @@
+import { CounterMetric, GaugeMetric, HistogramMetric } from './prometheus-metrics.js';
+
+/** What the response runner reports while it runs a response. */
+export interface ResponseRunMetrics {
+  /** Seconds from the start of a response to its first streamed token (text, reasoning or arguments). */
+  observeFirstToken(seconds: number): void;
+  /** A finished response's usage, once per response. */
+  addTokens(input: number, output: number): void;
+  /** A response that failed because of the model server, by its error code (`transport`, `timeout`, …). */
+  upstreamError(code: string): void;
+}
+
+export interface GatewayMetricsOptions {
+  /** Upper bounds in seconds of the request duration buckets; streams can last minutes. */
+  requestDurationBuckets?: readonly number[];
+  /** Upper bounds in seconds of the time-to-first-token buckets. */
+  firstTokenBuckets?: readonly number[];
+  /** How many responses run in this process right now (streams and background runs). */
+  activeStreams?: () => number;
+}
+
+export const DEFAULT_REQUEST_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+export const DEFAULT_FIRST_TOKEN_BUCKETS: readonly number[] = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
+
+/** The route label of a request no route matched, so unknown paths cannot grow the series without bound. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** The gateway's Prometheus metrics, served at `/metrics`. */
+export class GatewayMetrics implements ResponseRunMetrics {
+  static readonly CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+  private readonly requests = new CounterMetric('agentport_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', ['method', 'route', 'status']);
+  private readonly requestDuration: HistogramMetric<'method' | 'route'>;
+  private readonly firstToken: HistogramMetric;
+  private readonly tokens = new CounterMetric('agentport_tokens_total', 'Tokens used by finished responses, by kind.', ['kind']);
+  private readonly activeStreams: GaugeMetric;
+  private readonly upstreamErrors = new CounterMetric('agentport_upstream_errors_total', 'Responses that failed because of the model server, by error code.', ['code']);
+
+  constructor(options: GatewayMetricsOptions = {}) {
+    this.requestDuration = new HistogramMetric('agentport_http_request_duration_seconds',
+      'Time from receiving a request to the end of its answer (the whole stream for SSE), by method and route pattern.',
+      options.requestDurationBuckets ?? DEFAULT_REQUEST_DURATION_BUCKETS, ['method', 'route']);
+    this.firstToken = new HistogramMetric('agentport_response_time_to_first_token_seconds',
+      'Time from the start of a response to its first streamed token.',
+      options.firstTokenBuckets ?? DEFAULT_FIRST_TOKEN_BUCKETS);
+    this.activeStreams = new GaugeMetric('agentport_active_streams',
+      'Responses running in this process (streamed, foreground JSON and background).', options.activeStreams ?? (() => 0));
+    // Both kinds show from the first scrape, so a rate() over them never starts from a gap.
+    this.tokens.inc({ kind: 'input' }, 0);
+    this.tokens.inc({ kind: 'output' }, 0);
+  }
+
+  /** One answered request; `route` is the route pattern (`/v1/responses/:id`), never the raw URL. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requests.inc({ method, route, status: String(status) });
+    this.requestDuration.observe({ method, route }, seconds);
+  }
+
+  observeFirstToken(seconds: number): void {
+    this.firstToken.observe({}, seconds);
+  }
+
+  addTokens(input: number, output: number): void {
+    this.tokens.inc({ kind: 'input' }, input);
+    this.tokens.inc({ kind: 'output' }, output);
+  }
+
+  upstreamError(code: string): void {
+    this.upstreamErrors.inc({ code });
+  }
+
+  /** Every metric in the Prometheus text format. */
+  render(): string {
+    const metrics = [this.requests, this.requestDuration, this.firstToken, this.tokens, this.activeStreams, this.upstreamErrors];
+    return `${metrics.flatMap((metric) => metric.render()).join('\n')}\n`;
+  }
+}

@@ -1,0 +1,11 @@
+export * from './errors.js';
+export * from './gateway.js';
+export * from './gateway-config.js';
+export * from './gateway-plugin.js';
+export { ResponseEventEncoder, type ResponseEventEncoderOptions, type ResponseStreamEvent } from './encoder/response-event-encoder.js';
+export { type ResponseObject, type ResponseUsage, toResponseUsage } from './encoder/response-object.js';
+export type { GatewayContext } from './http/gateway-context.js';
+export type { RouteRegistrar } from './http/gateway-server.js';
+export { parseCreateResponse } from './request/parse-create-response.js';
+export type { CreateResponseParams, HostedToolRequest } from './request/create-response-params.js';
+export { ResponseRunner, type RunHandle, type RunLimits, type StartOptions } from './responses/response-runner.js';

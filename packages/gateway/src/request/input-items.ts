@@ -1,0 +1,132 @@
+import { type Item, type MessageContentPart, newId } from '@agentport/core';
+import { invalidRequest } from '../errors.js';
+import { FieldReader, isObject } from './field-reader.js';
+
+/**
+ * Turns a request's `input` (a string, or items in any of the shapes the Responses API
+ * accepts) into stored-form items. Every item gets a fresh id: an id a client sends again
+ * (replayed history) must not collide with the stored one.
+ */
+export function parseInputItems(input: unknown, param = 'input'): Item[] {
+  if (typeof input === 'string') {
+    return [{ type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text: input }] }];
+  }
+  if (!Array.isArray(input)) throw invalidRequest(param, `Invalid type for '${param}': expected a string or an array of items.`, 'invalid_type');
+  return input.map((element, index) => parseItem(element, `${param}[${index}]`));
+}
+
+function parseItem(element: unknown, param: string): Item {
+  if (!isObject(element)) throw invalidRequest(param, `'${param}' must be an object.`);
+  const item = new FieldReader(element, param);
+  const type = item.string('type') ?? (item.has('role') ? 'message' : undefined);
+  switch (type) {
+    case 'message':
+      return parseMessage(item);
+    case 'function_call':
+      return {
+        type: 'function_call', id: newId('function_call'),
+        call_id: item.string('call_id', { required: true, nonEmpty: true }),
+        name: item.string('name', { required: true, nonEmpty: true }),
+        arguments: item.string('arguments', { required: true }),
+        status: 'completed',
+      };
+    case 'function_call_output':
+      return {
+        type: 'function_call_output', id: newId('function_call_output'),
+        call_id: item.string('call_id', { required: true, nonEmpty: true }),
+        output: outputText(item, 'output'),
+        status: 'completed',
+      };
+    case 'reasoning': {
+      const summary = (item.objects('summary') ?? []).map((part) => ({ type: 'summary_text' as const, text: part.string('text', { required: true }) }));
+      const content = (item.objects('content') ?? []).map((part) => ({ type: 'reasoning_text' as const, text: part.string('text', { required: true }) }));
+      return { type: 'reasoning', id: newId('reasoning'), summary, content, encrypted_content: item.string('encrypted_content') ?? null };
+    }
+    case 'mcp_approval_response':
+      return {
+        type: 'mcp_approval_response', id: newId('mcp_approval_response'),
+        approval_request_id: item.string('approval_request_id', { required: true, nonEmpty: true }),
+        approve: requiredBoolean(item, 'approve'),
+        reason: item.string('reason') ?? null,
+      };
+    case 'mcp_approval_request':
+      return {
+        type: 'mcp_approval_request', id: item.string('id', { required: true, nonEmpty: true }),
+        server_label: item.string('server_label', { required: true }), name: item.string('name', { required: true }),
+        arguments: item.string('arguments', { required: true }),
+      };
+    case 'mcp_call':
+      return {
+        type: 'mcp_call', id: newId('mcp_call'), server_label: item.string('server_label', { required: true }),
+        name: item.string('name', { required: true }), arguments: item.string('arguments', { required: true }),
+        output: item.string('output') ?? null, error: item.string('error') ?? null, status: 'completed',
+      };
+    case 'mcp_list_tools':
+      return {
+        type: 'mcp_list_tools', id: newId('mcp_list_tools'), server_label: item.string('server_label', { required: true }),
+        tools: (item.objects('tools') ?? []).map((tool) => ({
+          name: tool.string('name', { required: true }), description: tool.string('description') ?? null,
+          input_schema: tool.plainObject('input_schema') ?? {},
+        })),
+        error: item.string('error') ?? null,
+      };
+    case 'code_interpreter_call':
+      return {
+        type: 'code_interpreter_call', id: newId('code_interpreter_call'), code: item.string('code') ?? null,
+        container_id: item.string('container_id') ?? '',
+        outputs: (item.objects('outputs') ?? []).map((output) => output.string('type') === 'image'
+          ? { type: 'image' as const, url: output.string('url', { required: true }) }
+          : { type: 'logs' as const, logs: output.string('logs', { required: true }) }),
+        status: 'completed',
+      };
+    case undefined:
+      throw invalidRequest(`${param}.type`, `Missing required parameter: '${param}.type'.`, 'missing_required_parameter');
+    default:
+      throw invalidRequest(`${param}.type`, `Unsupported input item type '${type}' at '${param}'.`);
+  }
+}
+
+const ROLES = ['user', 'assistant', 'system', 'developer'] as const;
+
+function parseMessage(item: FieldReader): Item {
+  const role = item.oneOf('role', ROLES, { required: true })!;
+  const raw = item.raw('content');
+  const param = item.param('content');
+  let content: MessageContentPart[];
+  if (typeof raw === 'string') {
+    content = [role === 'assistant' ? { type: 'output_text', text: raw, annotations: [] } : { type: 'input_text', text: raw }];
+  } else if (Array.isArray(raw)) {
+    content = (item.objects('content') ?? []).map((part) => parsePart(part));
+  } else {
+    throw invalidRequest(param, `Invalid type for '${param}': expected a string or an array of content parts.`, 'invalid_type');
+  }
+  return { type: 'message', id: newId('message'), role, content, status: 'completed' };
+}
+
+function parsePart(part: FieldReader): MessageContentPart {
+  const type = part.oneOf('type', ['input_text', 'output_text', 'refusal', 'input_image'] as const, { required: true });
+  switch (type) {
+    case 'input_text':
+      return { type, text: part.string('text', { required: true }) };
+    case 'output_text':
+      return { type, text: part.string('text', { required: true }), annotations: [] };
+    case 'refusal':
+      return { type, refusal: part.string('refusal', { required: true }) };
+    default:
+      return { type: 'input_image', image_url: part.string('image_url') ?? null, detail: part.oneOf('detail', ['low', 'high', 'auto'] as const) ?? 'auto' };
+  }
+}
+
+/** A tool output given as text or as content parts (their text joined). */
+function outputText(item: FieldReader, key: string): string {
+  const raw = item.raw(key);
+  if (typeof raw === 'string') return raw;
+  if (Array.isArray(raw)) return (item.objects(key) ?? []).map((part) => part.string('text') ?? '').join('');
+  throw invalidRequest(item.param(key), `Invalid type for '${item.param(key)}': expected a string or an array of content parts.`, 'invalid_type');
+}
+
+function requiredBoolean(item: FieldReader, key: string): boolean {
+  const value = item.boolean(key);
+  if (value === undefined) throw invalidRequest(item.param(key), `Missing required parameter: '${item.param(key)}'.`, 'missing_required_parameter');
+  return value;
+}

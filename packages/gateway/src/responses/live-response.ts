@@ -1,0 +1,69 @@
+import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
+
+export type LiveListener = (event: ResponseStreamEvent) => void;
+
+/**
+ * A response running in this process: its events so far (for replay while it runs), the
+ * listeners following it, and the controller that cancels it.
+ */
+export class LiveResponse {
+  private readonly events: ResponseStreamEvent[] = [];
+  private readonly listeners = new Set<LiveListener>();
+  private finished = false;
+  private readonly finishedWaiters: Array<() => void> = [];
+  readonly abort = new AbortController();
+
+  constructor(readonly id: string, readonly tenant: string, readonly background: boolean) {}
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  publish(event: ResponseStreamEvent): void {
+    this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Marks the end: listeners are dropped, waiters woken. */
+  finish(): void {
+    this.finished = true;
+    this.listeners.clear();
+    for (const wake of this.finishedWaiters.splice(0)) wake();
+  }
+
+  /** Replays the events after `after` and follows new ones; returns the unsubscribe function. */
+  follow(listener: LiveListener, after = -1): () => void {
+    for (const event of this.events) if (event.sequence_number > after) listener(event);
+    if (this.finished) return () => undefined;
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  whenFinished(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return new Promise((resolve) => this.finishedWaiters.push(resolve));
+  }
+}
+
+/** Every response running in this process, by id: for cancel, live replay and shutdown. */
+export class ActiveResponses {
+  private readonly byId = new Map<string, LiveResponse>();
+
+  add(live: LiveResponse): void {
+    this.byId.set(live.id, live);
+    void live.whenFinished().then(() => this.byId.delete(live.id));
+  }
+
+  get(tenant: string, id: string): LiveResponse | undefined {
+    const live = this.byId.get(id);
+    return live && live.tenant === tenant ? live : undefined;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  all(): LiveResponse[] {
+    return [...this.byId.values()];
+  }
+}

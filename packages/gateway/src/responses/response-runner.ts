@@ -1,0 +1,223 @@
+import {
+  AgentportError, type AgentEvent, type AgentRun, type Item, type Logger, type NewResponseRecord, newId,
+  type StateStore, type ToolRegistry, type Tool,
+} from '@agentport/core';
+import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
+import type { ResponseObject } from '../encoder/response-object.js';
+import { invalidRequest, notFound } from '../errors.js';
+import type { ResponseRunMetrics } from '../http/gateway-metrics.js';
+import type { CreateResponseParams } from '../request/create-response-params.js';
+import type { AgentDirectory } from './agent-directory.js';
+import { type ActiveResponses, LiveResponse } from './live-response.js';
+import { toResponseObject, requestEcho } from './response-object-builder.js';
+import { ResponsePersistence } from './response-persistence.js';
+import { isUpstreamFailure } from './upstream-failure.js';
+
+export interface RunLimits {
+  /** Model calls per response. */
+  maxSteps: number;
+  /** Server tool calls per response, unless the request asks for fewer. */
+  maxToolCalls: number;
+  /** Wall-clock time of one response; then it ends `incomplete` (`max_run_time`). */
+  maxRunMs: number;
+}
+
+export interface ResponseRunnerDeps {
+  store: StateStore;
+  agents: AgentDirectory;
+  tools: ToolRegistry | undefined;
+  active: ActiveResponses;
+  limits: RunLimits;
+  logger: Logger;
+  /** Time to first token, tokens and upstream failures, when the gateway keeps metrics. */
+  metrics?: ResponseRunMetrics;
+}
+
+export interface StartOptions {
+  /** Also send agentport's own events (step events). */
+  extensions?: boolean;
+  /** The primary client: awaited per event, so a slow reader slows the run instead of filling memory. */
+  sink?: (event: ResponseStreamEvent) => Promise<void> | void;
+  /** History from elsewhere (a WebSocket connection's unstored responses) instead of the store. */
+  history?: Item[];
+  /** Called with the final response (a WebSocket connection keeps its unstored responses). */
+  onFinished?: (response: ResponseObject, output: Item[]) => void;
+}
+
+export interface RunHandle {
+  id: string;
+  live: LiveResponse;
+  /** The response as created (`queued` or `in_progress`, no output yet). */
+  initial: ResponseObject;
+  /** The final response, once the run ended. Never rejects. */
+  done: Promise<ResponseObject>;
+}
+
+const RUN_TIME_LIMIT = Symbol('run time limit');
+
+/**
+ * Runs one response: checks what it refers to, stores its input, drives the agent, encodes
+ * its events once for every consumer (the client, followers, the event log) and stores
+ * its output before the terminal event goes out.
+ */
+export class ResponseRunner {
+  constructor(private readonly deps: ResponseRunnerDeps) {}
+
+  /** Throws an `ApiError` for bad references before anything is stored; then the run goes on in the background. */
+  async start(tenant: string, params: CreateResponseParams, options: StartOptions = {}): Promise<RunHandle> {
+    const { store } = this.deps;
+    const agent = this.deps.agents.resolve(params.model);
+    const history = options.history ?? await this.loadHistory(tenant, params);
+    const serverTools = this.deps.tools
+      ? await this.deps.tools.listTools({ tenant, requestedTools: params.hostedTools })
+      : [];
+
+    const id = newId('response');
+    const record: NewResponseRecord = {
+      id, tenant, model: params.model,
+      status: params.background ? 'queued' : 'in_progress',
+      previousResponseId: params.previousResponseId,
+      conversationId: params.conversationId,
+      request: requestEcho(params),
+      usage: null, error: null, incompleteDetails: null,
+      metadata: params.metadata,
+      background: params.background,
+      createdAt: Math.floor(Date.now() / 1000),
+      completedAt: null,
+      expiresAt: null,
+    };
+    if (params.store) {
+      await store.createResponse(record);
+      await store.appendItems(tenant, { kind: 'response', responseId: id, role: 'input', conversationId: params.conversationId }, params.input);
+    }
+
+    const live = new LiveResponse(id, tenant, params.background);
+    this.deps.active.add(live);
+    const run: AgentRun = {
+      history,
+      input: params.input,
+      tools: [...serverTools, ...params.functionTools] as Tool[],
+      parallelToolCalls: params.parallelToolCalls,
+      maxSteps: this.deps.limits.maxSteps,
+      maxToolCalls: Math.min(params.maxToolCalls ?? Infinity, this.deps.limits.maxToolCalls),
+      ...(params.instructions === null ? {} : { instructions: params.instructions }),
+      ...(params.toolChoice === undefined ? {} : { toolChoice: params.toolChoice }),
+      ...(params.output === undefined ? {} : { output: params.output }),
+      ...(params.temperature === null ? {} : { temperature: params.temperature }),
+      ...(params.topP === null ? {} : { topP: params.topP }),
+      ...(params.maxOutputTokens === null ? {} : { maxOutputTokens: params.maxOutputTokens }),
+    };
+    const initial = toResponseObject({ ...record, completedAt: null }, []);
+    const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false });
+    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, this.deps.logger);
+    const startedAt = performance.now();
+    const events = agent.run(run, { signal: live.abort.signal, tenant, responseId: id });
+    const done = this.drive(live, encoder, persistence, this.measured(events, startedAt), options).then((response) => {
+      this.report(response);
+      return response;
+    });
+    return { id, live, initial, done };
+  }
+
+  private async loadHistory(tenant: string, params: CreateResponseParams): Promise<Item[]> {
+    if (params.previousResponseId) {
+      const history = await this.deps.store.loadHistory(tenant, { kind: 'previous_response', responseId: params.previousResponseId });
+      if (!history) {
+        throw invalidRequest('previous_response_id', `Previous response with id '${params.previousResponseId}' not found.`, 'previous_response_not_found');
+      }
+      return history;
+    }
+    if (params.conversationId) {
+      const history = await this.deps.store.loadHistory(tenant, { kind: 'conversation', conversationId: params.conversationId });
+      if (!history) throw notFound('conversation', params.conversationId, 'conversation');
+      return history;
+    }
+    return [];
+  }
+
+  private async drive(
+    live: LiveResponse,
+    encoder: ResponseEventEncoder,
+    persistence: ResponsePersistence,
+    agentEvents: AsyncIterable<AgentEvent>,
+    options: StartOptions,
+  ): Promise<ResponseObject> {
+    const send = async (events: ResponseStreamEvent[]) => {
+      for (const event of events) {
+        live.publish(event);
+        await options.sink?.(event);
+      }
+    };
+    const timer = setTimeout(() => live.abort.abort(RUN_TIME_LIMIT), this.deps.limits.maxRunMs);
+    timer.unref();
+    try {
+      await persistence.markInProgress();
+      const opening = encoder.start();
+      opening.forEach((event) => persistence.record(event));
+      await send(opening);
+      for await (const agentEvent of agentEvents) {
+        const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
+        events.forEach((event) => persistence.record(event));
+        if (encoder.isEnded) {
+          await persistence.finish(encoder.response);
+          await send(events);
+          break;
+        }
+        await send(events);
+        if (agentEvent.type === 'step.completed') await persistence.flush();
+      }
+      if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
+    } catch (error) {
+      this.deps.logger.error('response run failed', { responseId: live.id, error: String(error) });
+      const events = live.abort.signal.aborted
+        ? encoder.abort('cancelled', 'cancelled', 'cancelled')
+        : encoder.abort(error instanceof AgentportError ? error.code : 'server_error', error instanceof Error ? error.message : String(error));
+      await this.endWith(encoder, persistence, send, events).catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+      live.finish();
+    }
+    const response = encoder.response;
+    options.onFinished?.(response, response.output);
+    return response;
+  }
+
+  private async endWith(
+    encoder: ResponseEventEncoder,
+    persistence: ResponsePersistence,
+    send: (events: ResponseStreamEvent[]) => Promise<void>,
+    events: ResponseStreamEvent[],
+  ): Promise<void> {
+    events.forEach((event) => persistence.record(event));
+    await persistence.finish(encoder.response);
+    await send(events);
+  }
+
+  /** The agent's events, noting the time of the first token (text, reasoning or arguments). */
+  private async *measured(events: AsyncIterable<AgentEvent>, startedAt: number): AsyncGenerator<AgentEvent> {
+    const metrics = this.deps.metrics;
+    let seenToken = metrics === undefined;
+    for await (const event of events) {
+      if (!seenToken && (event.type === 'text.delta' || event.type === 'reasoning.delta' || event.type === 'arguments.delta')) {
+        seenToken = true;
+        metrics!.observeFirstToken((performance.now() - startedAt) / 1000);
+      }
+      yield event;
+    }
+  }
+
+  private report(response: ResponseObject): void {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    if (response.usage) metrics.addTokens(response.usage.input_tokens, response.usage.output_tokens);
+    if (response.status === 'failed' && response.error && isUpstreamFailure(response.error.code)) metrics.upstreamError(response.error.code);
+  }
+
+  /** A run cut by the gateway's time limit ends `incomplete`, not `cancelled`. */
+  private withRunTimeLimit(event: AgentEvent, live: LiveResponse): AgentEvent {
+    if (event.type === 'cancelled' && live.abort.signal.reason === RUN_TIME_LIMIT) {
+      return { type: 'incomplete', reason: 'max_run_time', usage: event.usage };
+    }
+    return event;
+  }
+}

@@ -1,0 +1,111 @@
+import type { ModelCatalogEntry } from '@agentport/core';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../errors.js';
+import type { GatewayContext } from '../http/gateway-context.js';
+import type { RouteRegistrar } from '../http/gateway-server.js';
+import { withTimeout } from '../http/with-timeout.js';
+
+export interface ModelRoutesOptions {
+  /** How long `/v1/models` waits for the upstream's list before answering with what it knows. */
+  catalogTimeoutMs?: number;
+}
+
+export const DEFAULT_CATALOG_TIMEOUT_MS = 5_000;
+
+/** A model the gateway serves, before it is put in any API's shape. */
+export interface KnownModel {
+  id: string;
+  ownedBy: string;
+  /** Where it comes from: the upstream's catalog, or a registered agent (served under its own name). */
+  source: 'upstream' | 'agent';
+  /** The longest context the upstream accepts, when the catalog says. */
+  contextWindow?: number;
+}
+
+/** `GET /v1/models` in OpenAI's shape. */
+export interface OpenAiModel {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}`: the upstream catalog's models and every
+ * registered agent. Listing never fails because the upstream does: it then answers with what
+ * it knew (the last list the catalog gave, and the agents) and logs a warning.
+ *
+ * Listing is split in two steps on purpose: `KnownModels.list()` finds the models, and a
+ * renderer puts them in a client's shape. OpenAI's list is `toOpenAiModel`; another client's
+ * shape (Codex asks `?client_version=…` and reads context windows) is another renderer of the
+ * same `KnownModel[]`, chosen from the query in the route.
+ */
+export function createModelRoutes(options: ModelRoutesOptions = {}): RouteRegistrar {
+  const catalogTimeoutMs = options.catalogTimeoutMs ?? DEFAULT_CATALOG_TIMEOUT_MS;
+
+  return (app: FastifyInstance, ctx: GatewayContext): void => {
+    const known = new KnownModels(ctx, catalogTimeoutMs);
+    // Catalog entries carry no creation time: the gateway's start stands in for it, stable across calls.
+    const created = Math.floor(Date.now() / 1000);
+
+    app.get('/v1/models', async (_request, reply) => {
+      const models = await known.list();
+      return reply.send({ object: 'list', data: models.map((model) => toOpenAiModel(model, created)) });
+    });
+
+    // A wildcard, not `:id`: vLLM model names hold slashes (`Qwen/Qwen3-8B`), sent encoded or not.
+    app.get<{ Params: { '*': string } }>('/v1/models/*', async (request, reply) => {
+      const id = request.params['*'];
+      const model = (await known.list()).find((candidate) => candidate.id === id);
+      if (!model) throw notFound('model', id);
+      return reply.send(toOpenAiModel(model, created));
+    });
+  };
+}
+
+export const registerModelRoutes: RouteRegistrar = createModelRoutes();
+
+export function toOpenAiModel(model: KnownModel, created: number): OpenAiModel {
+  return { id: model.id, object: 'model', created, owned_by: model.ownedBy };
+}
+
+/** The models the gateway serves right now; remembers the catalog's last answer for when it fails. */
+class KnownModels {
+  private lastCatalog: ModelCatalogEntry[] = [];
+
+  constructor(private readonly ctx: GatewayContext, private readonly timeoutMs: number) {}
+
+  async list(): Promise<KnownModel[]> {
+    const agentNames = this.ctx.agents.agentNames();
+    const agentSet = new Set(agentNames);
+    // A registered agent answers its own name before the upstream does, so it is listed as the agent.
+    const upstream: KnownModel[] = (await this.catalogEntries())
+      .filter((entry) => !agentSet.has(entry.id))
+      .map((entry) => ({
+        id: entry.id, ownedBy: entry.ownedBy ?? 'vllm', source: 'upstream',
+        ...(entry.contextWindow === undefined ? {} : { contextWindow: entry.contextWindow }),
+      }));
+    const agents: KnownModel[] = agentNames.map((name) => ({ id: name, ownedBy: 'agentport', source: 'agent' }));
+    return [...upstream, ...agents];
+  }
+
+  private async catalogEntries(): Promise<ModelCatalogEntry[]> {
+    const catalog = this.ctx.catalog;
+    if (!catalog) return [];
+    try {
+      const entries = await withTimeout(catalog.listModels({ signal: AbortSignal.timeout(this.timeoutMs) }), this.timeoutMs);
+      this.lastCatalog = uniqueById(entries);
+    } catch (error) {
+      this.ctx.logger.warn('the upstream did not list its models; listing the models known so far', {
+        error: error instanceof Error ? error.message : String(error),
+        known: this.lastCatalog.map((entry) => entry.id),
+      });
+    }
+    return this.lastCatalog;
+  }
+}
+
+function uniqueById(entries: readonly ModelCatalogEntry[]): ModelCatalogEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => !seen.has(entry.id) && seen.add(entry.id));
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayMetrics, UNMATCHED_ROUTE } from '../http/gateway-metrics.js';
+import type { GatewayContext } from '../http/gateway-context.js';
+import type { RouteRegistrar } from '../http/gateway-server.js';
+import { withTimeout } from '../http/with-timeout.js';
+import type { AgentDirectory } from '../responses/agent-directory.js';
+
+export interface OperationRoutesOptions {
+  /** How long `/readyz` waits for the store and for the upstream before calling them not ready. */
+  probeTimeoutMs?: number;
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 2_000;
+
+/** A tenant no key maps to, so the readiness probe never reads anyone's data. */
+const PROBE_TENANT = '__agentport_readyz__';
+const PROBE_RESPONSE_ID = 'resp_readyz_probe';
+
+/** What one readiness check found. `not_configured` is fine: an optional part that is absent. */
+export type CheckVerdict =
+  | { state: 'ok' }
+  | { state: 'not_configured' }
+  | { state: 'failing'; detail: string };
+
+/** The `/readyz` body: each check as `ok`, `not configured`, or what is wrong. */
+export interface ReadinessBody {
+  status: 'ready' | 'not_ready';
+  checks: { store: string; upstream: string; agents: string };
+}
+
+/**
+ * `/healthz` (the process serves), `/readyz` (the store answers, the upstream answers, and
+ * some agent can serve a request) and `/metrics`; also counts and times every request.
+ * These paths need no API key (see `gateway-server.ts`).
+ */
+export function createOperationRoutes(options: OperationRoutesOptions = {}): RouteRegistrar {
+  const probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+
+  return (app: FastifyInstance, ctx: GatewayContext): void => {
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern, not the URL: ids in paths would make a series per object.
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      ctx.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+
+    app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
+
+    app.get('/readyz', async (_request, reply) => {
+      const [store, upstream] = await Promise.all([checkStore(ctx, probeTimeoutMs), checkUpstream(ctx, probeTimeoutMs)]);
+      const agents = checkAgents(ctx.agents);
+      const ready = [store, upstream, agents].every((verdict) => verdict.state !== 'failing');
+      const body: ReadinessBody = {
+        status: ready ? 'ready' : 'not_ready',
+        checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents) },
+      };
+      return reply.status(ready ? 200 : 503).send(body);
+    });
+
+    app.get('/metrics', async (_request, reply) => reply.type(GatewayMetrics.CONTENT_TYPE).send(ctx.metrics.render()));
+  };
+}
+
+export const registerOperationRoutes: RouteRegistrar = createOperationRoutes();
+
+async function checkStore(ctx: GatewayContext, timeoutMs: number): Promise<CheckVerdict> {
+  try {
+    // Any answer, found or not, shows the store is open and answering.
+    await withTimeout(ctx.store.getResponse(PROBE_TENANT, PROBE_RESPONSE_ID), timeoutMs);
+    return { state: 'ok' };
+  } catch (error) {
+    ctx.logger.warn('readiness: the state store does not answer', { error: describe(error) });
+    return { state: 'failing', detail: `failing: ${describe(error)}` };
+  }
+}
+
+async function checkUpstream(ctx: GatewayContext, timeoutMs: number): Promise<CheckVerdict> {
+  if (!ctx.catalog) return { state: 'not_configured' };
+  try {
+    const readiness = await withTimeout(ctx.catalog.ready({ signal: AbortSignal.timeout(timeoutMs) }), timeoutMs);
+    return readiness.ready ? { state: 'ok' } : { state: 'failing', detail: `unreachable: ${readiness.reason}` };
+  } catch (error) {
+    return { state: 'failing', detail: `unreachable: ${describe(error)}` };
+  }
+}
+
+/** Some agent can serve a request: a registered one, or a default agent over the upstream model (which answers any name). */
+function checkAgents(agents: AgentDirectory): CheckVerdict {
+  if (agents.agentNames().length > 0) return { state: 'ok' };
+  try {
+    // No agent has this name, so only a default agent can resolve it.
+    agents.resolve('\u0000agentport-readiness-probe');
+    return { state: 'ok' };
+  } catch {
+    return { state: 'failing', detail: 'none: no upstream model and no agents are configured' };
+  }
+}
+
+function describeVerdict(verdict: CheckVerdict): string {
+  switch (verdict.state) {
+    case 'ok':
+      return 'ok';
+    case 'not_configured':
+      return 'not configured';
+    case 'failing':
+      return verdict.detail;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,164 @@
+import { TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
+import { invalidRequest, notFound, upstreamFailed } from '../errors.js';
+import type { GatewayContext } from '../http/gateway-context.js';
+import { parsePageQuery, toListBody } from '../http/page-query.js';
+import { SseWriter } from '../http/sse-writer.js';
+import { parseCreateResponse } from '../request/parse-create-response.js';
+import type { RunHandle } from '../responses/response-runner.js';
+import { readStoredResponse } from '../responses/stored-response-reader.js';
+import { isUpstreamFailure } from '../responses/upstream-failure.js';
+
+type IdParams = { Params: { id: string } };
+
+/** `/v1/responses`: create (JSON or SSE), retrieve (or replay), delete, cancel, input items. */
+export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  app.post('/v1/responses', async (request, reply) => {
+    const params = parseCreateResponse(request.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes });
+    if (params.ignoredToolTypes.length > 0) {
+      request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
+    }
+    const release = ctx.runLimiter.acquire(request.apiKeyId);
+    if (params.stream) return streamResponse(ctx, request, reply, params, release);
+
+    let handle: RunHandle;
+    try {
+      handle = await ctx.runner.start(request.tenant, params);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    void handle.done.finally(release);
+    if (params.background) return reply.send(handle.initial);
+    cancelOnDisconnect(reply, handle);
+    const response = await handle.done;
+    if (response.status === 'failed' && response.error && isUpstreamFailure(response.error.code) && response.output.length === 0) {
+      throw upstreamFailed(response.error.code, response.error.message);
+    }
+    return reply.send(response);
+  });
+
+  app.get<IdParams & { Querystring: { stream?: string; starting_after?: string } }>('/v1/responses/:id', async (request, reply) => {
+    const { id } = request.params;
+    if (request.query.stream === 'true') return replayResponse(ctx, request, reply, id, parseStartingAfter(request.query.starting_after));
+    const response = await readStoredResponse(ctx.store, request.tenant, id);
+    if (!response) throw notFound('response', id);
+    return reply.send(response);
+  });
+
+  app.delete<IdParams>('/v1/responses/:id', async (request, reply) => {
+    const { id } = request.params;
+    const live = ctx.active.get(request.tenant, id);
+    if (live) {
+      live.abort.abort();
+      await live.whenFinished();
+    }
+    if (!(await ctx.store.deleteResponse(request.tenant, id))) throw notFound('response', id);
+    return reply.send({ id, object: 'response', deleted: true });
+  });
+
+  app.post<IdParams>('/v1/responses/:id/cancel', async (request, reply) => {
+    const { id } = request.params;
+    const record = await ctx.store.getResponse(request.tenant, id);
+    if (!record) throw notFound('response', id);
+    if (!record.background) throw invalidRequest(null, 'Only responses created with background set to true can be cancelled.', 'not_background');
+    const live = ctx.active.get(request.tenant, id);
+    if (live && !live.isFinished) {
+      live.abort.abort();
+      await live.whenFinished();
+    } else if (!TERMINAL_RESPONSE_STATUSES.has(record.status)) {
+      // Left running by a process that is gone: nothing will end it but this.
+      await ctx.store.updateResponse(request.tenant, id, { status: 'cancelled', completedAt: Math.floor(Date.now() / 1000) });
+    }
+    return reply.send(await readStoredResponse(ctx.store, request.tenant, id));
+  });
+
+  app.get<IdParams>('/v1/responses/:id/input_items', async (request, reply) => {
+    const page = await ctx.store.listResponseItems(request.tenant, request.params.id, 'input', parsePageQuery(request.query));
+    if (!page) throw notFound('response', request.params.id);
+    return reply.send(toListBody(page));
+  });
+}
+
+async function streamResponse(
+  ctx: GatewayContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  params: ReturnType<typeof parseCreateResponse>,
+  release: () => void,
+): Promise<void> {
+  const sse = new SseWriter(reply.raw);
+  let opened = false;
+  const openOnce = () => {
+    if (opened) return;
+    opened = true;
+    void reply.hijack();
+    sse.open();
+  };
+  let handle: RunHandle;
+  try {
+    // Headers go out with the first event, so a bad reference is still a plain 4xx.
+    handle = await ctx.runner.start(request.tenant, params, {
+      sink: (event: ResponseStreamEvent) => {
+        openOnce();
+        return sse.send(event);
+      },
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (!params.background) cancelOnDisconnect(reply, handle);
+  await handle.done;
+  release();
+  openOnce();
+  sse.end();
+}
+
+async function replayResponse(ctx: GatewayContext, request: FastifyRequest, reply: FastifyReply, id: string, after: number): Promise<void> {
+  const live = ctx.active.get(request.tenant, id);
+  const stored = live ? undefined : await ctx.store.readEvents(request.tenant, id, after);
+  if (!live && !stored) throw notFound('response', id);
+  void reply.hijack();
+  const sse = new SseWriter(reply.raw);
+  sse.open();
+  if (live) {
+    // Events are queued and written in order; `send` waits for a slow reader.
+    const queue: ResponseStreamEvent[] = [];
+    let wake: (() => void) | undefined;
+    const stop = live.follow((event) => { queue.push(event); wake?.(); }, after);
+    try {
+      while (!sse.isClosed) {
+        while (queue.length > 0) await sse.send(queue.shift()!);
+        if (live.isFinished && queue.length === 0) break;
+        await Promise.race([new Promise<void>((resolve) => { wake = resolve; }), live.whenFinished()]);
+        wake = undefined;
+      }
+    } finally {
+      stop();
+    }
+  } else {
+    for (const event of stored!) await sse.send(event.data as ResponseStreamEvent);
+  }
+  sse.end();
+}
+
+function parseStartingAfter(value: string | undefined): number {
+  if (value === undefined) return -1;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < -1) throw invalidRequest('starting_after', "'starting_after' must be a sequence number.");
+  return number;
+}
+
+/**
+ * A client that goes away before a foreground response ends cancels it (and its upstream call),
+ * also when it went away while the request was still being checked and stored.
+ */
+function cancelOnDisconnect(reply: FastifyReply, handle: RunHandle): void {
+  const cancel = () => {
+    if (!handle.live.isFinished) handle.live.abort.abort();
+  };
+  if (reply.raw.destroyed || reply.raw.socket?.destroyed) cancel();
+  else reply.raw.once('close', cancel);
+}

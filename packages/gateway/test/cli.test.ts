@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Starts `agentport serve …` and resolves with the URL it prints. */
+async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'agentport-cli-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', join(dir, 'db.sqlite'), ...args], {
+    env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /API at (http:\/\/[^\s]+)\/v1/.exec(stdout);
+      if (match && stdout.includes('upstream:')) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`agentport exited with ${code}: ${stderr}`)));
+  });
+  return { child, url, output: () => stdout };
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('agentport serve', () => {
+  it('serves the Responses API on the upstream, then stops cleanly on SIGTERM', async () => {
+    const fake = await new FakeVllmServer({ models: [{ id: 'Qwen/Qwen3-8B', maxModelLen: 32_768 }] }).start();
+    cleanups.push(() => fake.close());
+    fake.enqueue({ parts: [{ type: 'text', text: 'served through the CLI' }] });
+    const { child, url, output } = await startCli(['--upstream', fake.url, '--api-key', 'secret:team']);
+    expect(output()).toContain('upstream: ready, serving Qwen/Qwen3-8B');
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'secret', maxRetries: 0 });
+    const response = await client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'hi' });
+    expect(response.output_text).toBe('served through the CLI');
+    expect((await fetch(`${url}/v1/models`)).status).toBe(401);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('starts without an upstream and says so, on stdout and in /readyz', async () => {
+    const { url, output } = await startCli(['--upstream', `http://127.0.0.1:${await closedPort()}/v1`]);
+    expect(output()).toContain('upstream: NOT reachable');
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain('upstream');
+  });
+
+  it('refuses a bad flag with the usage text', async () => {
+    const child = spawn(process.execPath, [cli, 'serve', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port must be a port number');
+    expect(stderr).toContain('Usage: agentport serve');
+  });
+});

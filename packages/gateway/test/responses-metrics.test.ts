@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { useGateways } from './support/gateway-harness.js';
+
+const startGateway = useGateways();
+
+/** The samples of `/metrics`, by series (`name{labels}`). */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const cut = line.lastIndexOf(' ');
+    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return samples;
+}
+
+describe('what responses report to /metrics', () => {
+  it('counts time to first token and tokens of finished responses, and upstream failures by code', async () => {
+    const harness = await startGateway({
+      model: [
+        { parts: [{ type: 'text', text: 'one two three' }], usage: { inputTokens: 7, outputTokens: 3 } },
+        { parts: [], error: { code: 'provider_error', message: 'down', status: 500 } },
+      ],
+    });
+    const client = harness.client();
+    await client.responses.stream({ model: 'm', input: 'count' }).finalResponse();
+    await client.responses.stream({ model: 'm', input: 'again' }).finalResponse();
+    const samples = await scrape(harness.url);
+
+    expect(samples.get('agentport_response_time_to_first_token_seconds_count')).toBe(1);
+    expect(samples.get('agentport_tokens_total{kind="input"}')).toBe(7);
+    expect(samples.get('agentport_tokens_total{kind="output"}')).toBe(3);
+    expect(samples.get('agentport_upstream_errors_total{code="provider_error"}')).toBe(1);
+  });
+});
