@@ -300,3 +300,47 @@ describe('ToolLoopAgent', () => {
     ]);
   });
 });
+
+describe('ToolLoopAgent with a client tool bridge (in-response client tool loop)', () => {
+  const clientTool: Tool = { name: 'weather', parameters: weatherSchema, execution: 'client' };
+  const steps: ScriptedStep[] = [
+    { parts: [{ type: 'tool-call', name: 'weather', input: { city: 'Oslo' } }] },
+    { parts: [{ type: 'text', text: 'It snows in Oslo.' }] },
+  ];
+
+  it('waits for the caller output, shows it as an item, and goes on in the same run', async () => {
+    const model = new ScriptedModel(steps);
+    const asked: string[] = [];
+    const bridge = { awaitOutputs: async (calls: readonly { callId: string; name: string }[]) => {
+      asked.push(...calls.map((call) => call.name));
+      return calls.map((call) => ({ callId: call.callId, output: 'snow' }));
+    } };
+    const events = await collect(new ToolLoopAgent({ name: 'a', model }).run(run({ tools: [clientTool] }), { ...ctx(), clientTools: bridge }));
+    expectWellFormed(events);
+    expect(asked).toEqual(['weather']);
+    const types = events.map((event) => event.type);
+    expect(types.indexOf('client_tool.waiting')).toBeLessThan(types.indexOf('client_tool.received'));
+    expect(outputItems(events).map((item) => item.type)).toEqual(['function_call', 'function_call_output', 'message']);
+    expect(model.requests[1]!.messages.at(-1)).toMatchObject({ role: 'tool', content: 'snow' });
+    expect(events.at(-1)!.type).toBe('completed');
+  });
+
+  it('ends the run awaiting the caller when the bridge gives up (timeout)', async () => {
+    const model = new ScriptedModel(steps);
+    const events = await collect(new ToolLoopAgent({ name: 'a', model }).run(run({ tools: [clientTool] }), { ...ctx(), clientTools: { awaitOutputs: async () => undefined } }));
+    expect(outputItems(events).map((item) => item.type)).toEqual(['function_call']);
+    expect(events.at(-1)!.type).toBe('completed');
+    expect(model.callCount).toBe(1);
+  });
+
+  it('ends cancelled when the run is cancelled while waiting', async () => {
+    const abort = new AbortController();
+    const bridge = { awaitOutputs: (_calls: unknown, signal: AbortSignal) => new Promise<undefined>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason));
+      setImmediate(() => abort.abort());
+    }) };
+    const events = await collect(new ToolLoopAgent({ name: 'a', model: new ScriptedModel(steps) }).run(run({ tools: [clientTool] }), { ...ctx(abort.signal), clientTools: bridge }));
+    expectWellFormed(events);
+    expect(events.at(-1)!.type).toBe('cancelled');
+  });
+});

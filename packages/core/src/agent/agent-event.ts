@@ -24,6 +24,9 @@ export type AgentEvent =
   | { type: 'reasoning.delta'; itemId: string; contentIndex: number; delta: string }
   | { type: 'arguments.delta'; itemId: string; delta: string }
   | { type: 'tool.progress'; itemId: string; progress: ToolProgress }
+  /** The run waits for the caller's output of a client tool call (only with a ClientToolBridge). */
+  | { type: 'client_tool.waiting'; callId: string }
+  | { type: 'client_tool.received'; callId: string }
   | { type: 'item.done'; item: Item }
   | { type: 'step.completed'; step: number; usage: ModelUsage }
   | { type: 'completed'; usage: ModelUsage }

@@ -2,6 +2,7 @@ import type { Item } from '../items/item.js';
 import type { ModelOutputSpec, ModelToolChoice } from '../model/model-request.js';
 import type { Tool } from '../tools/tool.js';
 import type { AgentEvent } from './agent-event.js';
+import type { ClientToolBridge } from './client-tool-bridge.js';
 
 /** One run's input: what the caller asked for, with the history already loaded. */
 export interface AgentRun {
@@ -30,6 +31,8 @@ export interface RunContext {
   signal: AbortSignal;
   tenant: string;
   responseId: string;
+  /** When given, a client tool call waits for the caller's output instead of ending the run. */
+  clientTools?: ClientToolBridge;
 }
 
 /** An agent: anything that turns a run into item-level events. The gateway serves each under its name. */

@@ -1,4 +1,5 @@
 export * from './agent.js';
 export * from './agent-event.js';
+export * from './client-tool-bridge.js';
 export * from './items-to-messages.js';
 export * from './tool-loop-agent.js';

@@ -11,7 +11,8 @@ import { ToolRegistry } from '../tools/tool-registry.js';
 import type { Agent, AgentRun, RunContext } from './agent.js';
 import type { AgentEvent, IncompleteReason, RunFailure } from './agent-event.js';
 import { itemsToMessages } from './items-to-messages.js';
-import { streamModelStep, type ModelStepOutcome } from './model-step.js';
+import { streamModelStep, type ModelStepOutcome, type StepToolCall } from './model-step.js';
+import type { ClientToolBridge, ClientToolOutput } from './client-tool-bridge.js';
 import {
   checkStructuredOutput, invalidOutputFeedback, invalidToolCallFeedback, structuredOutputFeedback,
 } from './structured-output-check.js';
@@ -119,10 +120,10 @@ export class ToolLoopAgent implements Agent {
 
       if (outcome.calls.length > 0) {
         const serverCalls: ServerToolCall[] = [];
-        let clientCalls = 0;
+        const clientCalls: StepToolCall[] = [];
         for (const call of outcome.calls) {
           const tool = tools.get(call.name);
-          if (tool?.execution === 'client') clientCalls += 1;
+          if (tool?.execution === 'client') clientCalls.push(call);
           else serverCalls.push({ call, tool: tool as ServerTool | undefined });
         }
         if (toolCallsMade + serverCalls.length > maxToolCalls) return yield incomplete('max_tool_calls', usage);
@@ -137,8 +138,13 @@ export class ToolLoopAgent implements Agent {
           produced.push(...execution.items);
           if (execution.kind === 'cancelled') return yield { type: 'cancelled', usage };
         }
-        // A client call ends the run: the caller runs it and continues with its output.
-        if (clientCalls > 0) return yield { type: 'completed', usage };
+        if (clientCalls.length > 0) {
+          // Without a bridge (or when the caller does not answer in time) a client call ends
+          // the run: the caller runs it and continues with its output in a new request.
+          const outputs = ctx.clientTools ? yield* awaitClientOutputs(ctx.clientTools, clientCalls, ctx.signal, produced) : undefined;
+          if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
+          if (!outputs) return yield { type: 'completed', usage };
+        }
         // A forced choice was honoured; forcing it again would loop forever.
         if (toolChoice !== undefined && toolChoice !== 'auto' && toolChoice !== 'none') toolChoice = 'auto';
         continue;
@@ -214,4 +220,33 @@ function* emitMessage(text: string, produced: Item[]): Generator<AgentEvent> {
   };
   produced.push(item);
   yield { type: 'item.done', item };
+}
+
+/**
+ * Waits for the caller's outputs of this step's client calls and shows each as a
+ * `function_call_output` item. Undefined when the caller did not answer in time.
+ */
+async function* awaitClientOutputs(
+  bridge: ClientToolBridge,
+  calls: readonly StepToolCall[],
+  signal: AbortSignal,
+  produced: Item[],
+): AsyncGenerator<AgentEvent, ClientToolOutput[] | undefined> {
+  for (const call of calls) yield { type: 'client_tool.waiting', callId: call.callId };
+  let outputs: ClientToolOutput[] | undefined;
+  try {
+    outputs = await bridge.awaitOutputs(calls.map(({ callId, name, arguments: args }) => ({ callId, name, arguments: args })), signal);
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    throw error;
+  }
+  if (!outputs) return undefined;
+  for (const { callId, output } of outputs) {
+    yield { type: 'client_tool.received', callId };
+    const item: Item = { type: 'function_call_output', id: newId('function_call_output'), call_id: callId, output, status: 'completed' };
+    yield { type: 'item.added', item: { ...item, status: 'in_progress' } };
+    yield { type: 'item.done', item };
+    produced.push(item);
+  }
+  return outputs;
 }

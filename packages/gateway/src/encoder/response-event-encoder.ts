@@ -84,6 +84,10 @@ export class ResponseEventEncoder {
         return this.options.extensions ? [this.event('response.step.created', { step_id: `step_${event.step}`, step: event.step })] : [];
       case 'step.completed':
         return this.options.extensions ? [this.event('response.step.completed', { step_id: `step_${event.step}`, step: event.step })] : [];
+      case 'client_tool.waiting':
+        return this.options.extensions ? [this.event('response.tool_result.waiting', { response_id: this.snapshot.id, call_id: event.callId })] : [];
+      case 'client_tool.received':
+        return this.options.extensions ? [this.event('response.tool_result.received', { response_id: this.snapshot.id, call_id: event.callId })] : [];
       case 'completed':
         return this.terminal('completed', event.usage);
       case 'incomplete':
