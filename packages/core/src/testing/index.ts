@@ -1,3 +1,5 @@
 export * from './scripted-model.js';
 export * from './model-conformance.js';
 export * from './state-store-conformance.js';
+export * from './text-pieces.js';
+export * from './store-fixtures.js';

@@ -8,6 +8,7 @@ import type { ModelResponse } from '../model/model-response.js';
 import type { ModelFinishReason, ModelStreamEvent } from '../model/model-stream-event.js';
 import type { ModelUsage } from '../model/model-usage.js';
 import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
+import { splitEvenly, splitText } from './text-pieces.js';
 
 /** One piece of a scripted model turn, played in order. */
 export type ScriptedPart =
@@ -238,30 +239,6 @@ function scriptedUsage(usage: Partial<ModelUsage> | undefined, deltaCount: numbe
   const inputTokens = usage?.inputTokens ?? DEFAULT_INPUT_TOKENS;
   const outputTokens = usage?.outputTokens ?? Math.max(1, deltaCount);
   return { ...usage, inputTokens, outputTokens, totalTokens: usage?.totalTokens ?? inputTokens + outputTokens };
-}
-
-/** `chunks` even pieces when given, else one piece per word with its surrounding whitespace. */
-function splitText(text: string, chunks: number | undefined): string[] {
-  if (chunks !== undefined) return splitEvenly(text, chunks);
-  if (text === '') return [];
-  return text.match(/\s*\S+\s*/gu) ?? [text];
-}
-
-/** `count` pieces (fewer only when the text is shorter) that join back to `text`, never splitting a code point. */
-function splitEvenly(text: string, count: number): string[] {
-  const codePoints = Array.from(text);
-  if (codePoints.length === 0) return [];
-  const pieces = Math.min(Math.max(1, Math.floor(count)), codePoints.length);
-  const base = Math.floor(codePoints.length / pieces);
-  const longer = codePoints.length % pieces;
-  const result: string[] = [];
-  let start = 0;
-  for (let piece = 0; piece < pieces; piece += 1) {
-    const size = base + (piece < longer ? 1 : 0);
-    result.push(codePoints.slice(start, start + size).join(''));
-    start += size;
-  }
-  return result;
 }
 
 function ignoreAbort(error: unknown): void {

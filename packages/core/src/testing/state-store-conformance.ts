@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../items/ids.js';
 import type { FunctionCallItem, FunctionCallOutputItem, Item, MessageItem, ReasoningItem } from '../items/item.js';
-import type { ConversationRecord, NewResponseRecord, StoredEvent } from '../store/records.js';
 import type { StateStore } from '../store/state-store.js';
+import { assistantMessage, nowSeconds, sampleConversationRecord, sampleResponseRecord, textDeltaEvents, userMessage } from './store-fixtures.js';
 
 export interface StateStoreConformanceOptions {
   /** Runs after each case, once the store is closed (e.g. to remove a database file). */
@@ -34,12 +34,12 @@ export function runStateStoreConformance(
     describe('responses', () => {
       it('reads a created response back as it was created', async () => {
         const tenant = newTenant();
-        const record = responseRecord(tenant, { metadata: { topic: 'tests' }, background: true, expiresAt: now() + 3600 });
+        const record = sampleResponseRecord(tenant, { metadata: { topic: 'tests' }, background: true, expiresAt: nowSeconds() + 3600 });
         const created = await store.createResponse(record);
         expect(created).toEqual({ ...record, completedAt: null });
         expect(await store.getResponse(tenant, record.id)).toEqual(created);
 
-        const finished = responseRecord(tenant, { status: 'completed', completedAt: now() });
+        const finished = sampleResponseRecord(tenant, { status: 'completed', completedAt: nowSeconds() });
         expect(await store.createResponse(finished)).toEqual(finished);
         expect(await store.getResponse(tenant, finished.id)).toEqual(finished);
       });
@@ -59,20 +59,20 @@ export function runStateStoreConformance(
           largest_safe_integer: Number.MAX_SAFE_INTEGER,
           negative: -1.5,
         };
-        const record = responseRecord(tenant, { request });
+        const record = sampleResponseRecord(tenant, { request });
         await store.createResponse(record);
         expect((await store.getResponse(tenant, record.id))?.request).toEqual(request);
       });
 
       it('updates a response and returns the new record', async () => {
         const tenant = newTenant();
-        const created = await store.createResponse(responseRecord(tenant, { status: 'queued', metadata: { a: '1' } }));
+        const created = await store.createResponse(sampleResponseRecord(tenant, { status: 'queued', metadata: { a: '1' } }));
 
         const running = await store.updateResponse(tenant, created.id, { status: 'in_progress' });
         expect(running).toEqual({ ...created, status: 'in_progress' });
 
         const usage = { input_tokens: 12, output_tokens: 34, total_tokens: 46, output_tokens_details: { reasoning_tokens: 5 } };
-        const completedAt = now();
+        const completedAt = nowSeconds();
         const done = await store.updateResponse(tenant, created.id, { status: 'completed', usage, completedAt, metadata: { b: '2' } });
         expect(done).toEqual({ ...created, status: 'completed', usage, completedAt, metadata: { b: '2' } });
         expect(await store.getResponse(tenant, created.id)).toEqual(done);
@@ -80,17 +80,17 @@ export function runStateStoreConformance(
 
       it('round-trips an error, incomplete details and an expiry through an update', async () => {
         const tenant = newTenant();
-        const created = await store.createResponse(responseRecord(tenant, { expiresAt: now() + 60 }));
+        const created = await store.createResponse(sampleResponseRecord(tenant, { expiresAt: nowSeconds() + 60 }));
 
         const failed = await store.updateResponse(tenant, created.id, {
-          status: 'failed', error: { code: 'server_error', message: 'the model went away' }, completedAt: now(), expiresAt: null,
+          status: 'failed', error: { code: 'server_error', message: 'the model went away' }, completedAt: nowSeconds(), expiresAt: null,
         });
         expect(failed?.status).toBe('failed');
         expect(failed?.error).toEqual({ code: 'server_error', message: 'the model went away' });
         expect(failed?.expiresAt).toBeNull();
         expect(await store.getResponse(tenant, created.id)).toEqual(failed);
 
-        const other = await store.createResponse(responseRecord(tenant));
+        const other = await store.createResponse(sampleResponseRecord(tenant));
         const incomplete = await store.updateResponse(tenant, other.id, {
           status: 'incomplete', incompleteDetails: { reason: 'max_output_tokens' },
         });
@@ -104,10 +104,10 @@ export function runStateStoreConformance(
 
       it('deletes a response with its items and events', async () => {
         const tenant = newTenant();
-        const created = await store.createResponse(responseRecord(tenant));
+        const created = await store.createResponse(sampleResponseRecord(tenant));
         const question = userMessage('hi');
         await store.appendItems(tenant, { kind: 'response', responseId: created.id, role: 'input' }, [question]);
-        await store.appendEvents(tenant, created.id, events(0, 2));
+        await store.appendEvents(tenant, created.id, textDeltaEvents(0, 2));
 
         expect(await store.deleteResponse(tenant, created.id)).toBe(true);
         expect(await store.getResponse(tenant, created.id)).toBeUndefined();
@@ -117,15 +117,15 @@ export function runStateStoreConformance(
         expect(await store.deleteResponse(tenant, created.id)).toBe(false);
 
         // Its item is gone for good, so its id is free again.
-        const next = await store.createResponse(responseRecord(tenant));
+        const next = await store.createResponse(sampleResponseRecord(tenant));
         await store.appendItems(tenant, { kind: 'response', responseId: next.id, role: 'input' }, [question]);
         expect((await store.listResponseItems(tenant, next.id, 'input'))?.data).toEqual([question]);
       });
 
       it('refuses a response id that is taken', async () => {
         const tenant = newTenant();
-        const first = await store.createResponse(responseRecord(tenant, { model: 'first' }));
-        await expect(store.createResponse(responseRecord(tenant, { id: first.id, model: 'second' })))
+        const first = await store.createResponse(sampleResponseRecord(tenant, { model: 'first' }));
+        await expect(store.createResponse(sampleResponseRecord(tenant, { id: first.id, model: 'second' })))
           .rejects.toMatchObject({ code: 'conflict' });
         expect(await store.getResponse(tenant, first.id)).toEqual(first);
       });
@@ -134,7 +134,7 @@ export function runStateStoreConformance(
     describe('items', () => {
       it("lists a response's input and output items in append order", async () => {
         const tenant = newTenant();
-        const response = await store.createResponse(responseRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant));
         const input = [userMessage('one'), userMessage('two'), userMessage('three')];
         const output = [reasoning('thinking'), functionCall('lookup'), assistantMessage('done')];
         await store.appendItems(tenant, { kind: 'response', responseId: response.id, role: 'input' }, input.slice(0, 2));
@@ -148,7 +148,7 @@ export function runStateStoreConformance(
 
       it('round-trips every item type', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const items = everyItemType();
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, items);
         expect((await store.listConversationItems(tenant, conversation.id, { order: 'asc', limit: 100 }))?.data).toEqual(items);
@@ -156,8 +156,8 @@ export function runStateStoreConformance(
 
       it('stores an item of a response in a conversation once, listed in both', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const response = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         const question = userMessage('question');
         const answer = assistantMessage('answer');
         await store.appendItems(tenant, { kind: 'response', responseId: response.id, role: 'input' }, [question]);
@@ -176,8 +176,8 @@ export function runStateStoreConformance(
 
       it('refuses an item id already stored, and the whole batch with it', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const response = await store.createResponse(responseRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant));
         const [a, b, c] = [userMessage('a'), userMessage('b'), userMessage('c')];
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, [a, b]);
 
@@ -205,8 +205,8 @@ export function runStateStoreConformance(
 
       it('keeps appending to a response whose conversation was deleted', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const response = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         await store.deleteConversation(tenant, conversation.id);
 
         const answer = assistantMessage('still here');
@@ -219,27 +219,27 @@ export function runStateStoreConformance(
     describe('history', () => {
       it('walks previous_response_id, oldest first, each input then output', async () => {
         const tenant = newTenant();
-        const r1 = await store.createResponse(responseRecord(tenant, { request: { instructions: 'You are terse.' } }));
+        const r1 = await store.createResponse(sampleResponseRecord(tenant, { request: { instructions: 'You are terse.' } }));
         const u1 = userMessage('weather in Paris?');
         const rs1 = reasoning('need the tool');
         const fc1 = functionCall('get_weather');
         await appendTo(store, tenant, r1.id, 'input', [u1]);
         await appendTo(store, tenant, r1.id, 'output', [rs1, fc1]);
 
-        const r2 = await store.createResponse(responseRecord(tenant, { previousResponseId: r1.id, request: { instructions: 'You are terse.' } }));
+        const r2 = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: r1.id, request: { instructions: 'You are terse.' } }));
         const fco1 = functionCallOutput(fc1.call_id, '{"celsius":21}');
         const a2 = assistantMessage('21 °C');
         // Output appended before input: the history still puts a response's input first.
         await appendTo(store, tenant, r2.id, 'output', [a2]);
         await appendTo(store, tenant, r2.id, 'input', [fco1]);
 
-        const r3 = await store.createResponse(responseRecord(tenant, { previousResponseId: r2.id }));
+        const r3 = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: r2.id }));
         const u3 = userMessage('and tomorrow?');
         const a3 = assistantMessage('rain');
         await appendTo(store, tenant, r3.id, 'input', [u3]);
         await appendTo(store, tenant, r3.id, 'output', [a3]);
 
-        const r4 = await store.createResponse(responseRecord(tenant, { previousResponseId: r3.id }));
+        const r4 = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: r3.id }));
         const u4 = userMessage('thanks');
         await appendTo(store, tenant, r4.id, 'input', [u4]);
 
@@ -252,11 +252,11 @@ export function runStateStoreConformance(
 
       it('follows each branch of responses that continue from the same one', async () => {
         const tenant = newTenant();
-        const root = await store.createResponse(responseRecord(tenant));
+        const root = await store.createResponse(sampleResponseRecord(tenant));
         const u = userMessage('start');
         await appendTo(store, tenant, root.id, 'input', [u]);
-        const left = await store.createResponse(responseRecord(tenant, { previousResponseId: root.id }));
-        const right = await store.createResponse(responseRecord(tenant, { previousResponseId: root.id }));
+        const left = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: root.id }));
+        const right = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: root.id }));
         const l = userMessage('left');
         const r = userMessage('right');
         await appendTo(store, tenant, right.id, 'input', [r]);
@@ -268,11 +268,11 @@ export function runStateStoreConformance(
 
       it('ends the chain at a deleted response', async () => {
         const tenant = newTenant();
-        const r1 = await store.createResponse(responseRecord(tenant));
+        const r1 = await store.createResponse(sampleResponseRecord(tenant));
         await appendTo(store, tenant, r1.id, 'input', [userMessage('one')]);
-        const r2 = await store.createResponse(responseRecord(tenant, { previousResponseId: r1.id }));
+        const r2 = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: r1.id }));
         await appendTo(store, tenant, r2.id, 'input', [userMessage('two')]);
-        const r3 = await store.createResponse(responseRecord(tenant, { previousResponseId: r2.id }));
+        const r3 = await store.createResponse(sampleResponseRecord(tenant, { previousResponseId: r2.id }));
         const three = userMessage('three');
         await appendTo(store, tenant, r3.id, 'input', [three]);
 
@@ -285,24 +285,24 @@ export function runStateStoreConformance(
         expect(await store.loadHistory(tenant, { kind: 'previous_response', responseId: newId('response') })).toBeUndefined();
         expect(await store.loadHistory(tenant, { kind: 'conversation', conversationId: newId('conversation') })).toBeUndefined();
 
-        const response = await store.createResponse(responseRecord(tenant));
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         expect(await store.loadHistory(tenant, { kind: 'previous_response', responseId: response.id })).toEqual([]);
         expect(await store.loadHistory(tenant, { kind: 'conversation', conversationId: conversation.id })).toEqual([]);
       });
 
       it("loads a conversation's items in append order", async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const seed = userMessage('seed');
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, [seed]);
-        const r1 = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const r1 = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         const [u1, a1] = [userMessage('u1'), assistantMessage('a1')];
         await appendTo(store, tenant, r1.id, 'input', [u1]);
         await appendTo(store, tenant, r1.id, 'output', [a1]);
         const note = userMessage('added between turns');
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, [note]);
-        const r2 = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const r2 = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         const [u2, a2] = [userMessage('u2'), assistantMessage('a2')];
         await appendTo(store, tenant, r2.id, 'input', [u2]);
         await appendTo(store, tenant, r2.id, 'output', [a2]);
@@ -315,7 +315,7 @@ export function runStateStoreConformance(
     describe('paging', () => {
       it("pages a response's items, newest first by default", async () => {
         const tenant = newTenant();
-        const response = await store.createResponse(responseRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant));
         const input = messages(5);
         await appendTo(store, tenant, response.id, 'input', input);
         const ids = input.map((item) => item.id);
@@ -339,7 +339,7 @@ export function runStateStoreConformance(
 
       it("pages a conversation's items with after, limit and order", async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const items = messages(7);
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, items.slice(0, 4));
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, items.slice(4));
@@ -364,7 +364,7 @@ export function runStateStoreConformance(
 
       it('lists 20 items, newest first, when no page is given', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const items = messages(25);
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, items);
 
@@ -376,7 +376,7 @@ export function runStateStoreConformance(
 
       it('clamps the limit to 1..100', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const items = messages(105);
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, items);
         const list = (limit: number) => store.listConversationItems(tenant, conversation.id, { order: 'asc', limit });
@@ -390,7 +390,7 @@ export function runStateStoreConformance(
 
       it('yields every item once, in order, when paging through everything', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const items = messages(23);
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, items);
         const ids = items.map((item) => item.id);
@@ -410,8 +410,8 @@ export function runStateStoreConformance(
 
       it('gives an empty page after an id that is not in the list', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const other = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const other = await store.createConversation(sampleConversationRecord(tenant));
         const elsewhere = userMessage('in the other conversation');
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, messages(3));
         await store.appendItems(tenant, { kind: 'conversation', conversationId: other.id }, [elsewhere]);
@@ -431,7 +431,7 @@ export function runStateStoreConformance(
     describe('conversations', () => {
       it('creates, reads, updates and deletes a conversation', async () => {
         const tenant = newTenant();
-        const record = conversationRecord(tenant, { topic: 'travel', lang: 'en' });
+        const record = sampleConversationRecord(tenant, { metadata: { topic: 'travel', lang: 'en' } });
         const created = await store.createConversation(record);
         expect(created).toEqual(record);
         expect(await store.getConversation(tenant, record.id)).toEqual(record);
@@ -451,18 +451,18 @@ export function runStateStoreConformance(
 
       it('refuses a conversation id that is taken', async () => {
         const tenant = newTenant();
-        const first = await store.createConversation(conversationRecord(tenant, { n: '1' }));
-        await expect(store.createConversation({ ...conversationRecord(tenant, { n: '2' }), id: first.id }))
+        const first = await store.createConversation(sampleConversationRecord(tenant, { metadata: { n: '1' } }));
+        await expect(store.createConversation({ ...sampleConversationRecord(tenant, { metadata: { n: '2' } }), id: first.id }))
           .rejects.toMatchObject({ code: 'conflict' });
         expect(await store.getConversation(tenant, first.id)).toEqual(first);
       });
 
       it("deletes a conversation's items, and keeps those a response lists for that response", async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const direct = userMessage('added to the conversation');
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, [direct]);
-        const response = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const response = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         const [question, answer] = [userMessage('question'), assistantMessage('answer')];
         await appendTo(store, tenant, response.id, 'input', [question]);
         await appendTo(store, tenant, response.id, 'output', [answer]);
@@ -477,15 +477,15 @@ export function runStateStoreConformance(
         expect(await store.loadHistory(tenant, { kind: 'previous_response', responseId: response.id })).toEqual([question, answer]);
 
         // The conversation's own item is gone for good, so its id is free again.
-        const again = await store.createConversation(conversationRecord(tenant));
+        const again = await store.createConversation(sampleConversationRecord(tenant));
         await store.appendItems(tenant, { kind: 'conversation', conversationId: again.id }, [direct]);
         expect(await store.getConversationItem(tenant, again.id, direct.id)).toEqual(direct);
       });
 
       it("keeps a deleted response's items in its conversation", async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const response = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         const [question, answer] = [userMessage('question'), assistantMessage('answer')];
         await appendTo(store, tenant, response.id, 'input', [question]);
         await appendTo(store, tenant, response.id, 'output', [answer]);
@@ -497,8 +497,8 @@ export function runStateStoreConformance(
 
       it('gets and deletes a conversation item', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const other = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const other = await store.createConversation(sampleConversationRecord(tenant));
         const [a, b, c] = [userMessage('a'), userMessage('b'), userMessage('c')];
         await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, [a, b, c]);
 
@@ -516,8 +516,8 @@ export function runStateStoreConformance(
 
       it("keeps a response's item for the response when it is deleted from the conversation", async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
-        const response = await store.createResponse(responseRecord(tenant, { conversationId: conversation.id }));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }));
         const answer = assistantMessage('answer');
         await appendTo(store, tenant, response.id, 'output', [answer]);
 
@@ -531,12 +531,12 @@ export function runStateStoreConformance(
       it('shows another tenant nothing and lets it change nothing', async () => {
         const owner = newTenant();
         const intruder = newTenant();
-        const conversation = await store.createConversation(conversationRecord(owner, { secret: 'yes' }));
-        const response = await store.createResponse(responseRecord(owner, { conversationId: conversation.id, request: { secret: 'yes' } }));
+        const conversation = await store.createConversation(sampleConversationRecord(owner, { metadata: { secret: 'yes' } }));
+        const response = await store.createResponse(sampleResponseRecord(owner, { conversationId: conversation.id, request: { secret: 'yes' } }));
         const [question, answer] = [userMessage('private question'), assistantMessage('private answer')];
         await appendTo(store, owner, response.id, 'input', [question]);
         await appendTo(store, owner, response.id, 'output', [answer]);
-        await store.appendEvents(owner, response.id, events(0, 3));
+        await store.appendEvents(owner, response.id, textDeltaEvents(0, 3));
 
         const before = await snapshot(store, owner, response.id, conversation.id);
 
@@ -559,7 +559,7 @@ export function runStateStoreConformance(
         expect(await store.getConversationItem(intruder, conversation.id, question.id)).toBeUndefined();
         expect(await store.deleteConversationItem(intruder, conversation.id, question.id)).toBe(false);
 
-        await expect(store.appendEvents(intruder, response.id, events(3, 1)))
+        await expect(store.appendEvents(intruder, response.id, textDeltaEvents(3, 1)))
           .rejects.toMatchObject({ code: 'response_not_found' });
         expect(await store.readEvents(intruder, response.id)).toBeUndefined();
 
@@ -569,27 +569,27 @@ export function runStateStoreConformance(
       it("does not reach another tenant's objects through its own", async () => {
         const owner = newTenant();
         const intruder = newTenant();
-        const conversation = await store.createConversation(conversationRecord(owner));
-        const response = await store.createResponse(responseRecord(owner, { conversationId: conversation.id }));
+        const conversation = await store.createConversation(sampleConversationRecord(owner));
+        const response = await store.createResponse(sampleResponseRecord(owner, { conversationId: conversation.id }));
         const secret = userMessage('private');
         await appendTo(store, owner, response.id, 'input', [secret]);
         const before = await snapshot(store, owner, response.id, conversation.id);
 
         // A chain that names another tenant's response ends there.
-        const continued = await store.createResponse(responseRecord(intruder, { previousResponseId: response.id }));
+        const continued = await store.createResponse(sampleResponseRecord(intruder, { previousResponseId: response.id }));
         const own = userMessage('mine');
         await appendTo(store, intruder, continued.id, 'input', [own]);
         expect(await store.loadHistory(intruder, { kind: 'previous_response', responseId: continued.id })).toEqual([own]);
 
         // An item of another tenant is not found through one's own conversation.
-        const ownConversation = await store.createConversation(conversationRecord(intruder));
+        const ownConversation = await store.createConversation(sampleConversationRecord(intruder));
         expect(await store.getConversationItem(intruder, ownConversation.id, secret.id)).toBeUndefined();
         expect(await store.deleteConversationItem(intruder, ownConversation.id, secret.id)).toBe(false);
         expect(await store.listConversationItems(intruder, ownConversation.id, { after: secret.id }))
           .toEqual({ data: [], firstId: null, lastId: null, hasMore: false });
 
         // A response that names another tenant's conversation never writes to it.
-        const squatter = await store.createResponse(responseRecord(intruder, { conversationId: conversation.id }));
+        const squatter = await store.createResponse(sampleResponseRecord(intruder, { conversationId: conversation.id }));
         await store.appendItems(intruder, { kind: 'response', responseId: squatter.id, role: 'input' }, [userMessage('x')])
           .catch(() => undefined);
 
@@ -600,9 +600,9 @@ export function runStateStoreConformance(
     describe('concurrency', () => {
       it('loses nothing when 50 appends to one conversation run at once', async () => {
         const tenant = newTenant();
-        const conversation = await store.createConversation(conversationRecord(tenant));
+        const conversation = await store.createConversation(sampleConversationRecord(tenant));
         const responses = await Promise.all(
-          Array.from({ length: 25 }, () => store.createResponse(responseRecord(tenant, { conversationId: conversation.id }))),
+          Array.from({ length: 25 }, () => store.createResponse(sampleResponseRecord(tenant, { conversationId: conversation.id }))),
         );
         // Half the batches go to the conversation directly, half through a response in it.
         const direct = Array.from({ length: 25 }, (_, b) => twoItems(`direct ${b}`));
@@ -635,30 +635,30 @@ export function runStateStoreConformance(
     describe('event log', () => {
       it("appends and reads a response's events", async () => {
         const tenant = newTenant();
-        const response = await store.createResponse(responseRecord(tenant));
-        const other = await store.createResponse(responseRecord(tenant));
+        const response = await store.createResponse(sampleResponseRecord(tenant));
+        const other = await store.createResponse(sampleResponseRecord(tenant));
         expect(await store.readEvents(tenant, response.id)).toEqual([]);
 
-        const all = events(0, 6);
+        const all = textDeltaEvents(0, 6);
         await store.appendEvents(tenant, response.id, all.slice(0, 3));
         await store.appendEvents(tenant, response.id, all.slice(3, 4));
-        await store.appendEvents(tenant, other.id, events(0, 2));
+        await store.appendEvents(tenant, other.id, textDeltaEvents(0, 2));
         await store.appendEvents(tenant, response.id, all.slice(4));
 
         expect(await store.readEvents(tenant, response.id)).toEqual(all);
         expect(await store.readEvents(tenant, response.id, 2)).toEqual(all.slice(3));
         expect(await store.readEvents(tenant, response.id, 5)).toEqual([]);
-        expect(await store.readEvents(tenant, other.id)).toEqual(events(0, 2));
+        expect(await store.readEvents(tenant, other.id)).toEqual(textDeltaEvents(0, 2));
       });
 
       it('answers undefined for an unknown response and drops the log with its response', async () => {
         const tenant = newTenant();
         expect(await store.readEvents(tenant, newId('response'))).toBeUndefined();
-        await expect(store.appendEvents(tenant, newId('response'), events(0, 1)))
+        await expect(store.appendEvents(tenant, newId('response'), textDeltaEvents(0, 1)))
           .rejects.toMatchObject({ code: 'response_not_found' });
 
-        const response = await store.createResponse(responseRecord(tenant));
-        await store.appendEvents(tenant, response.id, events(0, 2));
+        const response = await store.createResponse(sampleResponseRecord(tenant));
+        await store.appendEvents(tenant, response.id, textDeltaEvents(0, 2));
         await store.deleteResponse(tenant, response.id);
         expect(await store.readEvents(tenant, response.id)).toBeUndefined();
       });
@@ -667,7 +667,7 @@ export function runStateStoreConformance(
     describe('copies', () => {
       it('keeps stored data unchanged when objects passed in or returned are mutated', async () => {
         const tenant = newTenant();
-        const record = responseRecord(tenant, { request: { nested: { value: 1 } }, metadata: { k: 'v' } });
+        const record = sampleResponseRecord(tenant, { request: { nested: { value: 1 } }, metadata: { k: 'v' } });
         const created = await store.createResponse(record);
         const expected = structuredClone(created);
         (record.request.nested as { value: number }).value = 2;
@@ -682,7 +682,7 @@ export function runStateStoreConformance(
         expect(await store.getResponse(tenant, created.id)).toEqual({ ...expected, usage: { total_tokens: 3 } });
 
         const metadata = { topic: 'a' };
-        const conversation = await store.createConversation({ ...conversationRecord(tenant), metadata });
+        const conversation = await store.createConversation({ ...sampleConversationRecord(tenant), metadata });
         metadata.topic = 'changed';
         conversation.metadata['topic'] = 'changed';
         const newMetadata = { topic: 'b' };
@@ -699,55 +699,19 @@ export function runStateStoreConformance(
         expect(await store.getConversationItem(tenant, conversation.id, item.id))
           .toEqual({ ...item, content: [{ type: 'input_text', text: 'original' }] });
 
-        const appended = events(0, 1);
+        const appended = textDeltaEvents(0, 1);
         await store.appendEvents(tenant, created.id, appended);
         appended[0]!.data['changed'] = true;
         (await store.readEvents(tenant, created.id))![0]!.data['changed'] = true;
-        expect(await store.readEvents(tenant, created.id)).toEqual(events(0, 1));
+        expect(await store.readEvents(tenant, created.id)).toEqual(textDeltaEvents(0, 1));
       });
     });
   });
 }
 
-function now(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
 /** A tenant of its own per case, so cases stay independent even on a shared store. */
 function newTenant(): string {
   return `tenant_${randomUUID()}`;
-}
-
-function responseRecord(tenant: string, fields: Partial<NewResponseRecord> = {}): NewResponseRecord {
-  return {
-    id: newId('response'),
-    tenant,
-    model: 'test-model',
-    status: 'in_progress',
-    previousResponseId: null,
-    conversationId: null,
-    request: { input: 'hello' },
-    usage: null,
-    error: null,
-    incompleteDetails: null,
-    metadata: {},
-    background: false,
-    createdAt: now(),
-    expiresAt: null,
-    ...fields,
-  };
-}
-
-function conversationRecord(tenant: string, metadata: Record<string, string> = {}): ConversationRecord {
-  return { id: newId('conversation'), tenant, metadata, createdAt: now() };
-}
-
-function userMessage(text: string): MessageItem {
-  return { type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text }] };
-}
-
-function assistantMessage(text: string): MessageItem {
-  return { type: 'message', id: newId('message'), role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
 }
 
 function messages(count: number): MessageItem[] {
@@ -786,14 +750,6 @@ function everyItemType(): Item[] {
     { type: 'code_interpreter_call', id: newId('code_interpreter_call'), code: 'print(1)', container_id: newId('container'), outputs: [{ type: 'logs', logs: '1\n' }], status: 'completed' },
     { type: 'message', id: newId('message'), role: 'assistant', status: 'incomplete', content: [{ type: 'output_text', text: 'cut', annotations: [], logprobs: [] }, { type: 'refusal', refusal: 'no' }] },
   ];
-}
-
-function events(from: number, count: number): StoredEvent[] {
-  return Array.from({ length: count }, (_, n) => ({
-    sequenceNumber: from + n,
-    type: 'response.output_text.delta',
-    data: { type: 'response.output_text.delta', sequence_number: from + n, delta: `token ${from + n}`, logprobs: [] },
-  }));
 }
 
 function appendTo(store: StateStore, tenant: string, responseId: string, role: 'input' | 'output', items: Item[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ChatDelta, ChatToolCall, ChatUsage } from '../chat-completion-wire.js';
 import type { FakeFinishReason, FakeReply, FakeTokensTurn } from './fake-turn.js';
-import { splitEvenly, splitText } from './text-pieces.js';
+import { splitEvenly, splitText } from '@agentport/core/testing';
 
 /** What the server writes, in order. */
 export type WireStep =

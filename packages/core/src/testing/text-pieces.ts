@@ -1,4 +1,4 @@
-/** How scripted text is cut into deltas; the same rules as core's `ScriptedModel`. */
+/** How scripted text is cut into deltas: shared by `ScriptedModel` and fake model servers, so scripts read alike. */
 
 /** `chunks` even pieces when given, else one piece per word with its surrounding whitespace. */
 export function splitText(text: string, chunks: number | undefined): string[] {
