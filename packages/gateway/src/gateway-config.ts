@@ -18,6 +18,33 @@ export interface GatewayConfig {
   /** On shutdown, how long running streams may finish before they are cancelled. */
   shutdownGraceSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Largest WebSocket frame a client may send; a larger one closes the socket (1009). */
+  wsMaxFrameBytes: number;
+  /** `response.create` frames waiting behind the running one on a connection; more get an error frame (429). */
+  wsMaxQueuedRequests: number;
+  /** Bytes queued for a WebSocket client before its response waits for it to read. */
+  wsMaxBufferedBytes: number;
+  /** How long a response waits for a client over `wsMaxBufferedBytes` to catch up; then it is cancelled and the socket closed (1008). */
+  wsSlowReaderGraceMs: number;
+  /** Server pings every this many ms; a peer that missed the previous pong is dropped. 0 turns pings off. */
+  wsPingIntervalMs: number;
+  /** After a close frame, how long the peer has to answer it before the socket is destroyed. */
+  wsCloseTimeoutMs: number;
+  /** `store: false` responses a connection keeps for `previous_response_id`; the least recently used go first. */
+  wsMaxUnstoredResponses: number;
+  /** In the in-response client tool loop, how long a response waits for `tool_result.submit`. */
+  wsToolResultTimeoutMs: number;
+  /**
+   * Per model id, fields that replace the defaults of its Codex `ModelInfo` in
+   * `GET /v1/models?client_version=…` (`supported_reasoning_levels`, `input_modalities`,
+   * `apply_patch_tool_type`, `context_window`, …).
+   */
+  codexModels: Record<string, Record<string, unknown>>;
+  /**
+   * The AES-256-GCM key (32 bytes, as base64 or 64 hex digits) that seals reasoning into
+   * `encrypted_content`. Empty: a key made at start, so sealed reasoning does not outlive the process.
+   */
+  reasoningEncryptionKey: string;
 }
 
 export const gatewayConfigSchema = {
@@ -36,6 +63,16 @@ export const gatewayConfigSchema = {
     maxRunSeconds: { type: 'integer', minimum: 1, default: 600 },
     shutdownGraceSeconds: { type: 'integer', minimum: 0, default: 10 },
     logLevel: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
+    wsMaxFrameBytes: { type: 'integer', minimum: 1024, default: 16 * 1024 * 1024 },
+    wsMaxQueuedRequests: { type: 'integer', minimum: 0, default: 16 },
+    wsMaxBufferedBytes: { type: 'integer', minimum: 1024, default: 8 * 1024 * 1024 },
+    wsSlowReaderGraceMs: { type: 'integer', minimum: 0, default: 10_000 },
+    wsPingIntervalMs: { type: 'integer', minimum: 0, default: 30_000 },
+    wsCloseTimeoutMs: { type: 'integer', minimum: 0, default: 5_000 },
+    wsMaxUnstoredResponses: { type: 'integer', minimum: 1, default: 1_000 },
+    wsToolResultTimeoutMs: { type: 'integer', minimum: 1, default: 120_000 },
+    codexModels: { type: 'object', additionalProperties: { type: 'object' }, default: {} },
+    reasoningEncryptionKey: { type: 'string', default: '' },
   },
 } as const;
 
@@ -43,4 +80,7 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024, apiKeys: [], apiKeysFile: '',
   requestsPerMinute: 600, maxConcurrentRuns: 32, maxSteps: 10, maxToolCalls: 50, maxRunSeconds: 600,
   shutdownGraceSeconds: 10, logLevel: 'info',
+  wsMaxFrameBytes: 16 * 1024 * 1024, wsMaxQueuedRequests: 16, wsMaxBufferedBytes: 8 * 1024 * 1024, wsSlowReaderGraceMs: 10_000,
+  wsPingIntervalMs: 30_000, wsCloseTimeoutMs: 5_000, wsMaxUnstoredResponses: 1_000, wsToolResultTimeoutMs: 120_000,
+  codexModels: {}, reasoningEncryptionKey: '',
 };

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { BUILTIN_ROUTES } from '../routes/index.js';
+import { registerResponsesWebSocket } from '../websocket/responses-websocket-endpoint.js';
 import { installErrorHandling } from './error-handler.js';
 import type { GatewayContext } from './gateway-context.js';
 
@@ -41,6 +42,8 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   });
 
   for (const register of [...BUILTIN_ROUTES, ...routes]) register(app, ctx);
+  // Upgrades bypass fastify's routing and hooks: the endpoint authenticates them itself.
+  registerResponsesWebSocket(app, ctx);
   await app.ready();
   return app;
 }

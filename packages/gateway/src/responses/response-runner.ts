@@ -1,5 +1,5 @@
 import {
-  AgentportError, type AgentEvent, type AgentRun, type Item, type Logger, type NewResponseRecord, newId,
+  AgentportError, type AgentEvent, type AgentRun, type ClientToolBridge, type Item, type Logger, type NewResponseRecord, newId,
   type StateStore, type ToolRegistry, type Tool,
 } from '@agentport/core';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
@@ -42,6 +42,8 @@ export interface StartOptions {
   history?: Item[];
   /** Called with the final response (a WebSocket connection keeps its unstored responses). */
   onFinished?: (response: ResponseObject, output: Item[]) => void;
+  /** Lets a client tool call wait for the caller's output inside the response (the WebSocket tool loop). */
+  clientTools?: ClientToolBridge;
 }
 
 export interface RunHandle {
@@ -111,7 +113,10 @@ export class ResponseRunner {
     const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false });
     const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, this.deps.logger);
     const startedAt = performance.now();
-    const events = agent.run(run, { signal: live.abort.signal, tenant, responseId: id });
+    const events = agent.run(run, {
+      signal: live.abort.signal, tenant, responseId: id,
+      ...(options.clientTools ? { clientTools: options.clientTools } : {}),
+    });
     const done = this.drive(live, encoder, persistence, this.measured(events, startedAt), options).then((response) => {
       this.report(response);
       return response;

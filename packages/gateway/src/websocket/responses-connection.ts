@@ -1,0 +1,257 @@
+import type { Item } from '@agentport/core';
+import type { RawData, WebSocket } from 'ws';
+import { ApiError, invalidRequest, notFound } from '../errors.js';
+import type { GatewayContext } from '../http/gateway-context.js';
+import type { CreateResponseParams } from '../request/create-response-params.js';
+import { parseCreateResponse } from '../request/parse-create-response.js';
+import type { RunHandle } from '../responses/response-runner.js';
+import { type CancelFrame, type CreateFrame, parseClientFrame, type ToolResultFrame } from './client-frame.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { ConnectionToolBridge } from './connection-tool-bridge.js';
+import { asApiError, toErrorFrame } from './error-frame.js';
+import { FrameSender } from './frame-sender.js';
+import { prewarmResponse } from './prewarm-response.js';
+import { UnstoredResponses } from './unstored-responses.js';
+
+/** Who the upgrade request authenticated as. */
+export interface ConnectionIdentity {
+  tenant: string;
+  /** The key for per-key limits (rate, concurrent runs). */
+  apiKeyId: string;
+}
+
+/** The `response.create` being worked on: its run once started, and whether a cancel came first. */
+interface CurrentRequest {
+  streamId: string | undefined;
+  cancelled: boolean;
+  handle?: RunHandle;
+  bridge?: ConnectionToolBridge;
+}
+
+/**
+ * One client on `/v1/responses` over WebSocket. Frames in: `response.create` (queued, run one
+ * at a time in arrival order), `response.cancel`, `response.processed`, `tool_result.submit`.
+ * Frames out: each Responses event of the running response, and error frames that leave the
+ * connection open. Closing (by the client, a dead peer, a slow reader or shutdown) cancels
+ * the running response and drops the queue.
+ */
+export class ResponsesConnection {
+  private readonly queue: CreateFrame[] = [];
+  private current: CurrentRequest | undefined;
+  private readonly unstored: UnstoredResponses;
+  private readonly sender: FrameSender;
+  /** `draining`: the server shuts down; the running response may finish, nothing new starts. */
+  private state: 'open' | 'draining' | 'closing' | 'closed' = 'open';
+  private closeTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ws: WebSocket, private readonly ctx: GatewayContext, private readonly identity: ConnectionIdentity) {
+    const { config } = ctx;
+    this.unstored = new UnstoredResponses(config.wsMaxUnstoredResponses);
+    this.sender = new FrameSender(ws, { maxBufferedBytes: config.wsMaxBufferedBytes, slowReaderGraceMs: config.wsSlowReaderGraceMs }, () => {
+      this.ctx.logger.warn('closing a WebSocket whose client does not read its events', { tenant: identity.tenant });
+      this.close(CLOSE_CODES.policyViolation, 'send buffer limit exceeded: the client did not read its events in time');
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('close', () => this.onClosed());
+    // Protocol errors (a frame over the size limit, bad framing): `ws` closes the socket itself.
+    ws.on('error', (error) => this.ctx.logger.debug('WebSocket error', { error: String(error) }));
+  }
+
+  /** The server shuts down: the running response may finish (the gateway cancels it after its grace), queued ones are refused. */
+  shutdown(): void {
+    if (this.state !== 'open') return;
+    this.state = 'draining';
+    for (const frame of this.queue.splice(0)) this.sendError(shuttingDown(), frame.streamId);
+    // A request still being checked was not running yet: it starts cancelled, so it ends at once.
+    if (this.current && !this.current.handle) this.current.cancelled = true;
+    if (!this.current) this.close(CLOSE_CODES.goingAway, 'server shutting down');
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.state !== 'open' && this.state !== 'draining') return;
+    if (isBinary) {
+      this.sendError(invalidRequest(null, 'Binary frames are not supported: send JSON text frames.', 'binary_frame_not_supported'));
+      return;
+    }
+    let frame;
+    try {
+      frame = parseClientFrame(rawText(data));
+    } catch (error) {
+      this.sendError(asApiError(error));
+      return;
+    }
+    switch (frame.type) {
+      case 'response.create':
+        this.enqueue(frame);
+        return;
+      case 'response.cancel':
+        this.cancel(frame);
+        return;
+      case 'response.processed':
+        return;
+      case 'tool_result.submit':
+        this.submitToolResult(frame);
+        return;
+    }
+  }
+
+  private enqueue(frame: CreateFrame): void {
+    if (this.state === 'draining') {
+      this.sendError(shuttingDown(), frame.streamId);
+      return;
+    }
+    // Only requests behind a running one wait here: an idle connection starts the request at once.
+    if (this.queue.length >= this.ctx.config.wsMaxQueuedRequests) {
+      const message = `Too many requests queued on this connection (at most ${this.ctx.config.wsMaxQueuedRequests} behind the running one).`;
+      this.sendError(new ApiError(429, 'rate_limit_error', 'queue_full', message, null, { 'retry-after': '1' }), frame.streamId);
+      return;
+    }
+    this.queue.push(frame);
+    void this.pump();
+  }
+
+  /** Runs queued requests one after the other, while the connection is open. */
+  private async pump(): Promise<void> {
+    while (!this.current && this.queue.length > 0 && this.state === 'open') {
+      const frame = this.queue.shift()!;
+      const current: CurrentRequest = { streamId: frame.streamId, cancelled: false };
+      this.current = current;
+      try {
+        await this.handleCreate(frame, current);
+      } catch (error) {
+        if (!(error instanceof ApiError)) this.ctx.logger.error('a WebSocket request failed', { error: String(error) });
+        this.sendError(asApiError(error), frame.streamId);
+      } finally {
+        this.current = undefined;
+      }
+    }
+    if (this.state === 'draining' && !this.current) this.close(CLOSE_CODES.goingAway, 'server shutting down');
+  }
+
+  private async handleCreate(frame: CreateFrame, current: CurrentRequest): Promise<void> {
+    const { ctx, identity } = this;
+    ctx.rateLimiter.take(identity.apiKeyId);
+    const params = parseCreateResponse(frame.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes });
+    params.stream = true;
+    if (params.ignoredToolTypes.length > 0) {
+      ctx.logger.info('tool types no provider serves were left out of the model\'s tools', { toolTypes: params.ignoredToolTypes });
+    }
+    const history = params.previousResponseId
+      ? await this.unstored.loadHistory(ctx.store, identity.tenant, params.previousResponseId)
+      : undefined;
+    if (!frame.generate) {
+      await this.prewarm(params, history !== undefined, frame.streamId);
+      return;
+    }
+    // The client left while the request was being checked: nobody would see the run.
+    if (this.state === 'closing' || this.state === 'closed') return;
+    const release = ctx.runLimiter.acquire(identity.apiKeyId);
+    try {
+      const bridge = frame.clientToolLoop
+        ? new ConnectionToolBridge(new Set(params.functionTools.map((tool) => tool.name)), ctx.config.wsToolResultTimeoutMs)
+        : undefined;
+      current.bridge = bridge;
+      const handle = await ctx.runner.start(identity.tenant, params, {
+        extensions: frame.clientToolLoop,
+        ...(history ? { history } : {}),
+        ...(bridge ? { clientTools: bridge } : {}),
+        sink: (event) => {
+          bridge?.observe(event);
+          return this.sender.sendEvent(event, frame.streamId);
+        },
+        onFinished: (response, output) => this.keepUnstored(params, response.id, output),
+      });
+      current.handle = handle;
+      // A cancel or a close that came while the request was being checked and stored.
+      if (current.cancelled) handle.live.abort.abort();
+      await handle.done;
+    } finally {
+      release();
+    }
+  }
+
+  private async prewarm(params: CreateResponseParams, previousIsUnstored: boolean, streamId: string | undefined): Promise<void> {
+    const { ctx, identity } = this;
+    ctx.agents.resolve(params.model);
+    if (params.previousResponseId && !previousIsUnstored && !(await ctx.store.getResponse(identity.tenant, params.previousResponseId))) {
+      throw invalidRequest('previous_response_id', `Previous response with id '${params.previousResponseId}' not found.`, 'previous_response_not_found');
+    }
+    if (params.conversationId && !(await ctx.store.getConversation(identity.tenant, params.conversationId))) {
+      throw notFound('conversation', params.conversationId, 'conversation');
+    }
+    const { response, events } = await prewarmResponse(ctx.store, identity.tenant, params);
+    this.keepUnstored(params, response.id, []);
+    for (const event of events) await this.sender.sendEvent(event, streamId);
+  }
+
+  /** A `store: false` response stays in this connection's memory, for later turns on it. */
+  private keepUnstored(params: CreateResponseParams, id: string, output: Item[]): void {
+    if (params.store || this.state === 'closed') return;
+    this.unstored.add({ id, previousResponseId: params.previousResponseId, items: [...params.input, ...output] });
+  }
+
+  private cancel(frame: CancelFrame): void {
+    const current = this.current;
+    // Nothing running, or another response: it may just have ended, which is no error.
+    if (!current) return;
+    if (frame.responseId !== undefined && frame.responseId !== current.handle?.id) return;
+    current.cancelled = true;
+    current.handle?.live.abort.abort();
+  }
+
+  private submitToolResult(frame: ToolResultFrame): void {
+    const current = this.current;
+    const responseId = frame.responseId ?? current?.handle?.id;
+    if (!current?.handle || !current.bridge || responseId !== current.handle.id) {
+      this.sendError(notFound('response', responseId ?? '(none)', 'response_id'));
+      return;
+    }
+    const outcome = current.bridge.submit(frame.callId, frame.output);
+    if (outcome === 'unknown_call') {
+      this.sendError(invalidRequest('call_id', `Response '${responseId}' has no client tool call '${frame.callId}' waiting for a result.`, 'tool_call_not_found'), current.streamId);
+    } else if (outcome === 'already_submitted') {
+      this.sendError(invalidRequest('call_id', `The result of tool call '${frame.callId}' was already submitted.`, 'tool_result_already_submitted'), current.streamId);
+    }
+  }
+
+  private sendError(error: ApiError, streamId?: string): void {
+    this.sender.sendError(toErrorFrame(error, streamId));
+  }
+
+  private abortCurrent(): void {
+    const current = this.current;
+    if (!current) return;
+    current.cancelled = true;
+    current.handle?.live.abort.abort();
+  }
+
+  /** Sends a close frame; a peer that does not answer it in time is cut off. */
+  private close(code: number, reason: string): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    this.queue.length = 0;
+    this.abortCurrent();
+    this.ws.close(code, reason);
+    this.closeTimer = setTimeout(() => this.ws.terminate(), this.ctx.config.wsCloseTimeoutMs);
+    this.closeTimer.unref();
+  }
+
+  /** The socket is gone: the running response and its upstream call are cancelled, the rest forgotten. */
+  private onClosed(): void {
+    this.state = 'closed';
+    clearTimeout(this.closeTimer);
+    this.queue.length = 0;
+    this.abortCurrent();
+    this.unstored.clear();
+  }
+}
+
+function shuttingDown(): ApiError {
+  return new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.');
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
