@@ -3,6 +3,7 @@ import {
   type ToolProvider, ToolLoopAgent, ToolRegistry, createConsoleLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
+import { ReasoningSeal } from './codex/reasoning-seal.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './gateway-config.js';
 import { ApiKeyAuthenticator } from './http/api-key-authenticator.js';
 import type { GatewayContext } from './http/gateway-context.js';
@@ -53,6 +54,7 @@ export class Gateway {
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),
       validator: new JsonSchemaValidator(),
       hostedToolTypes: tools?.hostedToolTypes ?? new Set(),
+      reasoningSeal: ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger),
       logger,
       metrics,
       runner: new ResponseRunner({

@@ -1,11 +1,40 @@
+import { createHash } from 'node:crypto';
 import type { Item } from '../items/item.js';
 import type { ModelMessage, ModelToolCall } from '../model/model-message.js';
+
+/** The one argument a `custom` (freeform) tool's text travels in when a model sees the tool as a function. */
+export const CUSTOM_TOOL_INPUT_ARGUMENT = 'input';
+
+/** The arguments of the function call that stands for a custom tool call with this input. */
+export function customToolArguments(input: string): string {
+  return JSON.stringify({ [CUSTOM_TOOL_INPUT_ARGUMENT]: input });
+}
+
+/** The longest function name OpenAI-style tool lists accept. */
+export const MAX_TOOL_NAME_LENGTH = 64;
+
+/**
+ * The flat name a model sees for function `name` of a `namespace` tool: `namespace__name`
+ * (just joined when the namespace already ends in `__`, as Codex's `mcp__server__` do).
+ * Characters outside `[A-Za-z0-9_-]` become `_`; a name over 64 characters is cut and ends
+ * with a digest of the whole, so distinct names stay distinct. Pure, so a call in history
+ * gets the same name the tool was offered under.
+ */
+export function namespacedToolName(namespace: string, name: string): string {
+  const joined = namespace.endsWith('__') ? `${namespace}${name}` : `${namespace}__${name}`;
+  const clean = joined.replace(/[^A-Za-z0-9_-]/g, '_');
+  if (clean.length <= MAX_TOOL_NAME_LENGTH && clean === joined) return clean;
+  const digest = createHash('sha256').update(joined).digest('hex').slice(0, 8);
+  return `${clean.slice(0, MAX_TOOL_NAME_LENGTH - digest.length - 1)}_${digest}`;
+}
 
 /**
  * Turns Responses items into the messages a model sees. Reasoning is attached to the
  * assistant turn it precedes; consecutive calls become one assistant turn with several tool
- * calls; hosted tool calls (MCP, code interpreter) are shown as the tool calls they were.
- * Items a model never sees (tool lists, approvals) are left out.
+ * calls; hosted tool calls (MCP, code interpreter) are shown as the tool calls they were;
+ * a custom tool call is a call of a function with one string argument, `input`, and a call
+ * of a namespace's tool goes by its `namespacedToolName`. Items a model never sees (tool
+ * lists, approvals) are left out.
  */
 export function itemsToMessages(items: readonly Item[]): ModelMessage[] {
   const messages: ModelMessage[] = [];
@@ -68,10 +97,18 @@ export function itemsToMessages(items: readonly Item[]): ModelMessage[] {
         reasoning += text;
         break;
       }
-      case 'function_call':
-        addCall({ id: item.call_id, name: item.name, arguments: item.arguments }, undefined);
+      case 'function_call': {
+        const name = item.namespace ? namespacedToolName(item.namespace, item.name) : item.name;
+        addCall({ id: item.call_id, name, arguments: item.arguments }, undefined);
         break;
+      }
+      case 'custom_tool_call': {
+        const name = item.namespace ? namespacedToolName(item.namespace, item.name) : item.name;
+        addCall({ id: item.call_id, name, arguments: customToolArguments(item.input) }, undefined);
+        break;
+      }
       case 'function_call_output':
+      case 'custom_tool_call_output':
         assistant = undefined;
         messages.push({ role: 'tool', toolCallId: item.call_id, content: item.output });
         break;

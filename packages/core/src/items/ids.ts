@@ -5,6 +5,8 @@ export const ID_PREFIX = {
   message: 'msg',
   function_call: 'fc',
   function_call_output: 'fco',
+  custom_tool_call: 'ctc',
+  custom_tool_call_output: 'ctco',
   call: 'call',
   reasoning: 'rs',
   mcp_list_tools: 'mcpl',

@@ -21,11 +21,33 @@ export interface FunctionCallItem {
   name: string;
   /** The arguments as the model wrote them: a JSON string. */
   arguments: string;
+  /** The `namespace` tool the function was declared in (Codex groups tools so); `name` is the member's own name. */
+  namespace?: string;
   status?: ItemStatus;
 }
 
 export interface FunctionCallOutputItem {
   type: 'function_call_output';
+  id: string;
+  call_id: string;
+  output: string;
+  status?: ItemStatus;
+}
+
+/** A call of a `custom` (freeform) tool: its input is plain text, not JSON arguments. */
+export interface CustomToolCallItem {
+  type: 'custom_tool_call';
+  id: string;
+  call_id: string;
+  name: string;
+  input: string;
+  /** The `namespace` tool the custom tool was declared in. */
+  namespace?: string;
+  status?: ItemStatus;
+}
+
+export interface CustomToolCallOutputItem {
+  type: 'custom_tool_call_output';
   id: string;
   call_id: string;
   output: string;
@@ -101,6 +123,8 @@ export type Item =
   | MessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
+  | CustomToolCallItem
+  | CustomToolCallOutputItem
   | ReasoningItem
   | McpListToolsItem
   | McpCallItem

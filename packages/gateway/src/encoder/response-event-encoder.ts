@@ -1,4 +1,8 @@
 import type { AgentEvent, Item } from '@agentport/core';
+import type { ReasoningSeal } from '../codex/reasoning-seal.js';
+import { ToolNameMap } from '../codex/tool-name-map.js';
+import { CustomToolInputStream } from './custom-tool-input-stream.js';
+import { OutputItemPresenter } from './output-item-presenter.js';
 import { type ResponseObject, toResponseUsage } from './response-object.js';
 
 /** One Responses stream event: `type`, `sequence_number`, and the fields of that type. */
@@ -11,6 +15,8 @@ export interface ResponseStreamEvent {
 export interface ResponseEventEncoderOptions {
   /** Also emit agentport's own events (`response.step.created` / `.completed`); strict clients never ask. */
   extensions?: boolean;
+  /** Seals each reasoning item's text into its `encrypted_content` (the request's `include` asked for it). */
+  reasoningSeal?: ReasoningSeal | undefined;
 }
 
 /** Item types whose argument text streams under their own event names. */
@@ -24,6 +30,9 @@ const ARGUMENT_EVENTS: Partial<Record<Item['type'], string>> = {
  * Turns a run's `AgentEvent`s into Responses stream events: sequence numbers, output and
  * content indexes, content parts opened and closed around deltas, full snapshots in the
  * first and terminal events. The same events feed SSE, WebSocket and the stored event log.
+ * Items are shown in the shapes of the tools the response declares (its echoed `tools`):
+ * calls of `custom` tools as `custom_tool_call` with `response.custom_tool_call_input.*`
+ * events, calls of namespace members under their own name and `namespace`.
  */
 export class ResponseEventEncoder {
   private sequence = 0;
@@ -35,10 +44,14 @@ export class ResponseEventEncoder {
   private readonly argumentText = new Map<string, string>();
   /** Items added and not yet done, in output order: the ones an early end must close. */
   private readonly openItems = new Set<string>();
+  /** The input decoded so far of each open custom tool call. */
+  private readonly customInputs = new Map<string, CustomToolInputStream>();
+  private readonly presenter: OutputItemPresenter;
   private ended = false;
 
   constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
     this.snapshot = structuredClone(initial);
+    this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal);
   }
 
   /** The response as the events so far describe it. */
@@ -111,9 +124,11 @@ export class ResponseEventEncoder {
     return this.terminal(status, undefined);
   }
 
-  private itemAdded(item: Item): ResponseStreamEvent[] {
+  private itemAdded(added: Item): ResponseStreamEvent[] {
+    const item = this.presenter.present(added);
     const outputIndex = this.snapshot.output.length;
     this.outputIndexOf.set(item.id, outputIndex);
+    if (item.type === 'custom_tool_call') this.customInputs.set(item.id, new CustomToolInputStream());
     this.openItems.add(item.id);
     this.snapshot.output.push(structuredClone(item));
     const events = [this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) })];
@@ -146,8 +161,13 @@ export class ResponseEventEncoder {
 
   private argumentsDelta(itemId: string, delta: string): ResponseStreamEvent[] {
     const outputIndex = this.indexOf(itemId);
-    const prefix = ARGUMENT_EVENTS[this.snapshot.output[outputIndex]!.type];
     this.argumentText.set(itemId, (this.argumentText.get(itemId) ?? '') + delta);
+    const customInput = this.customInputs.get(itemId);
+    if (customInput) {
+      const text = customInput.push(delta);
+      return text === '' ? [] : [this.event('response.custom_tool_call_input.delta', { item_id: itemId, output_index: outputIndex, delta: text })];
+    }
+    const prefix = ARGUMENT_EVENTS[this.snapshot.output[outputIndex]!.type];
     if (!prefix) return [];
     return [this.event(`${prefix}.delta`, { item_id: itemId, output_index: outputIndex, delta })];
   }
@@ -159,7 +179,8 @@ export class ResponseEventEncoder {
     return [this.event(`response.${kind}`, { item_id: itemId, output_index: this.indexOf(itemId) })];
   }
 
-  private itemDone(item: Item): ResponseStreamEvent[] {
+  private itemDone(done: Item): ResponseStreamEvent[] {
+    const item = this.presenter.present(done);
     const outputIndex = this.indexOf(item.id);
     const events = this.closeParts(item);
     switch (item.type) {
@@ -168,6 +189,14 @@ export class ResponseEventEncoder {
           item_id: item.id, output_index: outputIndex, name: item.name, arguments: item.arguments,
         }));
         break;
+      case 'custom_tool_call': {
+        // What the stream could not decode as it came (arguments of another shape) goes out now.
+        const decoded = this.customInputs.get(item.id)?.decoded ?? '';
+        const rest = item.input.startsWith(decoded) ? item.input.slice(decoded.length) : '';
+        if (rest !== '') events.push(this.event('response.custom_tool_call_input.delta', { item_id: item.id, output_index: outputIndex, delta: rest }));
+        events.push(this.event('response.custom_tool_call_input.done', { item_id: item.id, output_index: outputIndex, input: item.input }));
+        break;
+      }
       case 'mcp_call':
         events.push(this.event('response.mcp_call_arguments.done', { item_id: item.id, output_index: outputIndex, arguments: item.arguments }));
         events.push(this.event(item.error || item.status === 'failed' ? 'response.mcp_call.failed' : 'response.mcp_call.completed', {
@@ -190,6 +219,7 @@ export class ResponseEventEncoder {
     }
     this.snapshot.output[outputIndex] = structuredClone(item);
     this.argumentText.delete(item.id);
+    this.customInputs.delete(item.id);
     this.openItems.delete(item.id);
     events.push(this.event('response.output_item.done', { output_index: outputIndex, item: structuredClone(item) }));
     return events;
@@ -240,7 +270,8 @@ export class ResponseEventEncoder {
     const events: ResponseStreamEvent[] = [];
     for (const id of [...this.openItems]) {
       const item = this.snapshot.output[this.indexOf(id)]!;
-      events.push(...this.itemDone(incompleteCopy(item, this.openParts, this.argumentText.get(id))));
+      const args = item.type === 'custom_tool_call' ? this.customInputs.get(id)?.decoded : this.argumentText.get(id);
+      events.push(...this.itemDone(incompleteCopy(item, this.openParts, args)));
     }
     return events;
   }
@@ -271,7 +302,8 @@ function finalText(item: Item, contentIndex: number): string | undefined {
 
 /**
  * The item as it stands, marked incomplete, with the text its open part received (a part
- * never opened is not invented: the item keeps the content it was added with).
+ * never opened is not invented: the item keeps the content it was added with). `args` is
+ * the argument text streamed so far (for a custom tool call, its decoded input).
  */
 function incompleteCopy(item: Item, openParts: ReadonlyMap<string, { kind: string; text: string }>, args: string | undefined): Item {
   const open = openParts.get(`${item.id}:0`);
@@ -282,7 +314,10 @@ function incompleteCopy(item: Item, openParts: ReadonlyMap<string, { kind: strin
       return { ...item, status: 'incomplete', content: open ? [{ type: 'reasoning_text', text: open.text }] : (item.content ?? []) };
     case 'function_call':
       return { ...item, status: 'incomplete', arguments: args ?? item.arguments };
+    case 'custom_tool_call':
+      return { ...item, status: 'incomplete', input: args ?? item.input };
     case 'function_call_output':
+    case 'custom_tool_call_output':
     case 'mcp_call':
     case 'code_interpreter_call':
       return { ...item, status: 'incomplete' };

@@ -1,4 +1,5 @@
 import type { JsonSchemaValidator, Logger, ModelCatalog, StateStore } from '@agentport/core';
+import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import type { GatewayConfig } from '../gateway-config.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
 import type { ActiveResponses } from '../responses/live-response.js';
@@ -21,6 +22,8 @@ export interface GatewayContext {
   validator: JsonSchemaValidator;
   /** Tool types some provider serves (`mcp`, `code_interpreter`, …). */
   hostedToolTypes: ReadonlySet<string>;
+  /** Seals reasoning into `encrypted_content` and opens it when it comes back (`reasoningEncryptionKey`). */
+  reasoningSeal: ReasoningSeal;
   logger: Logger;
   /** Prometheus metrics, served at `/metrics`. */
   metrics: GatewayMetrics;

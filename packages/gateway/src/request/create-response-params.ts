@@ -1,4 +1,5 @@
 import type { ClientTool, Item, JsonObject, JsonValue, ModelOutputSpec, ModelToolChoice } from '@agentport/core';
+import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 
 /** A tool of a type served by a tool provider (`mcp`, `code_interpreter`, …), passed on as sent. */
 export interface HostedToolRequest {
@@ -16,7 +17,10 @@ export interface CreateResponseParams {
   store: boolean;
   stream: boolean;
   background: boolean;
-  /** Function tools: run by the client. */
+  /**
+   * Client tools as the model sees them: function tools, `custom` tools (a function with one
+   * string argument) and the members of `namespace` tools (under `namespacedToolName`).
+   */
   functionTools: ClientTool[];
   hostedTools: HostedToolRequest[];
   /** Tool types no provider serves: left out, with a log line. */
@@ -30,6 +34,8 @@ export interface CreateResponseParams {
   topP: number | null;
   metadata: Record<string, string>;
   include: string[];
+  /** Set when `include` asks for `reasoning.encrypted_content`: seals the response's reasoning items. */
+  reasoningSeal: ReasoningSeal | undefined;
   /** The request's settings as the response object echoes them. */
   echo: { text: JsonObject; toolChoice: JsonValue; tools: JsonValue[]; truncation: 'auto' | 'disabled' };
 }

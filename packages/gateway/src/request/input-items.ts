@@ -1,35 +1,44 @@
 import { type Item, type MessageContentPart, newId } from '@agentport/core';
+import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import { invalidRequest } from '../errors.js';
 import { FieldReader, isObject } from './field-reader.js';
+
+export interface InputItemOptions {
+  /** Opens the `encrypted_content` of reasoning items the gateway sealed; without it blobs are kept unread. */
+  reasoningSeal?: ReasoningSeal | undefined;
+}
 
 /**
  * Turns a request's `input` (a string, or items in any of the shapes the Responses API
  * accepts) into stored-form items. Every item gets a fresh id: an id a client sends again
  * (replayed history) must not collide with the stored one.
  */
-export function parseInputItems(input: unknown, param = 'input'): Item[] {
+export function parseInputItems(input: unknown, param = 'input', options: InputItemOptions = {}): Item[] {
   if (typeof input === 'string') {
     return [{ type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text: input }] }];
   }
   if (!Array.isArray(input)) throw invalidRequest(param, `Invalid type for '${param}': expected a string or an array of items.`, 'invalid_type');
-  return input.map((element, index) => parseItem(element, `${param}[${index}]`));
+  return input.map((element, index) => parseItem(element, `${param}[${index}]`, options));
 }
 
-function parseItem(element: unknown, param: string): Item {
+function parseItem(element: unknown, param: string, options: InputItemOptions): Item {
   if (!isObject(element)) throw invalidRequest(param, `'${param}' must be an object.`);
   const item = new FieldReader(element, param);
   const type = item.string('type') ?? (item.has('role') ? 'message' : undefined);
   switch (type) {
     case 'message':
       return parseMessage(item);
-    case 'function_call':
+    case 'function_call': {
+      const namespace = item.string('namespace', { nonEmpty: true });
       return {
         type: 'function_call', id: newId('function_call'),
         call_id: item.string('call_id', { required: true, nonEmpty: true }),
         name: item.string('name', { required: true, nonEmpty: true }),
         arguments: item.string('arguments', { required: true }),
+        ...(namespace === undefined ? {} : { namespace }),
         status: 'completed',
       };
+    }
     case 'function_call_output':
       return {
         type: 'function_call_output', id: newId('function_call_output'),
@@ -37,11 +46,26 @@ function parseItem(element: unknown, param: string): Item {
         output: outputText(item, 'output'),
         status: 'completed',
       };
-    case 'reasoning': {
-      const summary = (item.objects('summary') ?? []).map((part) => ({ type: 'summary_text' as const, text: part.string('text', { required: true }) }));
-      const content = (item.objects('content') ?? []).map((part) => ({ type: 'reasoning_text' as const, text: part.string('text', { required: true }) }));
-      return { type: 'reasoning', id: newId('reasoning'), summary, content, encrypted_content: item.string('encrypted_content') ?? null };
+    case 'custom_tool_call': {
+      const namespace = item.string('namespace', { nonEmpty: true });
+      return {
+        type: 'custom_tool_call', id: newId('custom_tool_call'),
+        call_id: item.string('call_id', { required: true, nonEmpty: true }),
+        name: item.string('name', { required: true, nonEmpty: true }),
+        input: item.string('input', { required: true }),
+        ...(namespace === undefined ? {} : { namespace }),
+        status: 'completed',
+      };
     }
+    case 'custom_tool_call_output':
+      return {
+        type: 'custom_tool_call_output', id: newId('custom_tool_call_output'),
+        call_id: item.string('call_id', { required: true, nonEmpty: true }),
+        output: outputText(item, 'output'),
+        status: 'completed',
+      };
+    case 'reasoning':
+      return parseReasoning(item, options.reasoningSeal);
     case 'mcp_approval_response':
       return {
         type: 'mcp_approval_response', id: newId('mcp_approval_response'),
@@ -84,6 +108,23 @@ function parseItem(element: unknown, param: string): Item {
     default:
       throw invalidRequest(`${param}.type`, `Unsupported input item type '${type}' at '${param}'.`);
   }
+}
+
+/**
+ * A reasoning item. A blob the gateway sealed is opened and its text becomes the item's
+ * content (what the model sees again); one that does not open is dropped (the seal logs it)
+ * and the item keeps what the client sent in the clear.
+ */
+function parseReasoning(item: FieldReader, seal: ReasoningSeal | undefined): Item {
+  const summary = (item.objects('summary') ?? []).map((part) => ({ type: 'summary_text' as const, text: part.string('text', { required: true }) }));
+  let content = (item.objects('content') ?? []).map((part) => ({ type: 'reasoning_text' as const, text: part.string('text', { required: true }) }));
+  let encrypted = item.string('encrypted_content') ?? null;
+  if (encrypted !== null && seal) {
+    const text = seal.open(encrypted);
+    if (text === undefined) encrypted = null;
+    else content = [{ type: 'reasoning_text', text }];
+  }
+  return { type: 'reasoning', id: newId('reasoning'), summary, content, encrypted_content: encrypted };
 }
 
 const ROLES = ['user', 'assistant', 'system', 'developer'] as const;

@@ -1,4 +1,9 @@
-import type { ClientTool, JsonObject, JsonSchemaValidator, JsonValue, ModelOutputSpec, ModelToolChoice } from '@agentport/core';
+import {
+  type ClientTool, type JsonObject, type JsonSchemaValidator, type JsonValue, type ModelOutputSpec, type ModelToolChoice,
+  namespacedToolName,
+} from '@agentport/core';
+import { type CustomToolFormat, customToolFunction } from '../codex/custom-tool-function.js';
+import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import { invalidRequest } from '../errors.js';
 import type { CreateResponseParams, HostedToolRequest } from './create-response-params.js';
 import { FieldReader } from './field-reader.js';
@@ -11,7 +16,15 @@ export interface ParseOptions {
   validator: JsonSchemaValidator;
   /** Tool types some tool provider serves (e.g. `mcp`, `code_interpreter`). */
   hostedToolTypes: ReadonlySet<string>;
+  /**
+   * Opens sealed reasoning in the input, and seals the response's reasoning when `include`
+   * asks for `reasoning.encrypted_content`. Without it, blobs are kept unread and none are made.
+   */
+  reasoningSeal?: ReasoningSeal | undefined;
 }
+
+/** The `include` value that asks for reasoning items with `encrypted_content`. */
+export const INCLUDE_ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** Checks a create-response body field by field; a bad field is a 400 that names it. */
 export function parseCreateResponse(body: unknown, options: ParseOptions): CreateResponseParams {
@@ -25,7 +38,7 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   if (!root.has('input') && !previousResponseId && !conversationId) {
     throw invalidRequest('input', "Missing required parameter: 'input'.", 'missing_required_parameter');
   }
-  const input = root.has('input') ? parseInputItems(root.raw('input')) : [];
+  const input = root.has('input') ? parseInputItems(root.raw('input'), 'input', { reasoningSeal: options.reasoningSeal }) : [];
   const store = root.boolean('store') ?? true;
   const background = root.boolean('background') ?? false;
   if (background && !store) throw invalidRequest('background', "Background responses must be stored: 'background' needs 'store' to be true.");
@@ -34,6 +47,10 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   const toolChoice = parseToolChoice(root, functionTools, hostedTools);
   const text = root.object('text');
   const { output, echo: formatEcho } = text ? parseOutput(text, options.validator) : TEXT_OUTPUT;
+  const include = (root.array('include') ?? []).map((value, index) => {
+    if (typeof value !== 'string') throw invalidRequest(`include[${index}]`, `'include[${index}]' must be a string.`, 'invalid_type');
+    return value;
+  });
 
   return {
     model,
@@ -55,10 +72,8 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
     temperature: root.number('temperature', { min: 0, max: 2 }) ?? null,
     topP: root.number('top_p', { min: 0, max: 1 }) ?? null,
     metadata: root.metadata('metadata') ?? {},
-    include: (root.array('include') ?? []).map((value, index) => {
-      if (typeof value !== 'string') throw invalidRequest(`include[${index}]`, `'include[${index}]' must be a string.`, 'invalid_type');
-      return value;
-    }),
+    include,
+    reasoningSeal: include.includes(INCLUDE_ENCRYPTED_REASONING) ? options.reasoningSeal : undefined,
     echo: {
       text: { format: formatEcho },
       toolChoice: (root.raw('tool_choice') as JsonValue | undefined) ?? 'auto',
@@ -76,29 +91,52 @@ function parseConversation(root: FieldReader): string | null {
   return conversation?.string('id', { required: true, nonEmpty: true }) ?? null;
 }
 
+/**
+ * The request's tools. Function tools and `custom` tools are client tools; a `namespace`
+ * tool's functions are client tools under `namespacedToolName`; hosted types go to their
+ * provider; any other type is left out (and logged by the caller), never a failed request.
+ * Every tool is echoed as sent, which is also what the encoder reads to show the model's
+ * calls in the client's shapes again.
+ */
 function parseTools(root: FieldReader, options: ParseOptions) {
   const functionTools: ClientTool[] = [];
   const hostedTools: HostedToolRequest[] = [];
   const ignoredToolTypes: string[] = [];
   const echoTools: JsonValue[] = [];
+  const addClientTool = (tool: ClientTool, param: string) => {
+    if (functionTools.some((existing) => existing.name === tool.name)) throw invalidRequest(param, `Duplicate tool name '${tool.name}'.`);
+    functionTools.push(tool);
+  };
   for (const tool of root.objects('tools') ?? []) {
     const type = tool.string('type', { required: true, nonEmpty: true });
     if (type === 'function') {
-      const name = tool.string('name', { required: true, pattern: NAME_PATTERN });
-      if (functionTools.some((existing) => existing.name === name)) {
-        throw invalidRequest(tool.param('name'), `Duplicate tool name '${name}'.`);
-      }
-      const parameters = tool.plainObject('parameters') ?? EMPTY_PARAMETERS;
-      const problem = options.validator.checkSchema(parameters);
-      if (problem) throw invalidRequest(tool.param('parameters'), `Invalid JSON Schema in '${tool.param('parameters')}': ${problem}`);
-      const description = tool.string('description');
-      const strict = tool.boolean('strict');
-      functionTools.push({
-        name, parameters, execution: 'client',
-        ...(description === undefined ? {} : { description }),
-        ...(strict === undefined ? {} : { strict }),
+      const parsed = parseFunctionTool(tool, options.validator);
+      addClientTool(parsed, tool.param('name'));
+      echoTools.push({
+        type: 'function', name: parsed.name, description: parsed.description ?? null,
+        parameters: parsed.parameters as JsonValue, strict: parsed.strict ?? false,
       });
-      echoTools.push({ type: 'function', name, description: description ?? null, parameters: parameters as JsonValue, strict: strict ?? false });
+    } else if (type === 'custom') {
+      addClientTool(parseCustomTool(tool), tool.param('name'));
+      echoTools.push(tool.toObject() as JsonObject);
+    } else if (type === 'namespace') {
+      const namespace = tool.string('name', { required: true, nonEmpty: true, maxLength: MAX_NAMESPACE_LENGTH });
+      const about = tool.string('description');
+      for (const member of tool.objects('tools') ?? []) {
+        const memberType = member.string('type', { required: true, nonEmpty: true });
+        if (memberType !== 'function' && memberType !== 'custom') {
+          ignoredToolTypes.push(`${memberType} (in namespace '${namespace}')`);
+          continue;
+        }
+        const parsed = memberType === 'function' ? parseFunctionTool(member, options.validator) : parseCustomTool(member);
+        // The model sees one flat list: the namespace's description goes with each of its tools.
+        const description = [about === undefined ? undefined : `${namespace}: ${about}`, parsed.description].filter((part) => part !== undefined).join('\n\n');
+        addClientTool({
+          ...parsed, name: namespacedToolName(namespace, parsed.name),
+          ...(description === '' ? {} : { description }),
+        }, member.param('name'));
+      }
+      echoTools.push(tool.toObject() as JsonObject);
     } else if (options.hostedToolTypes.has(type)) {
       const config = tool.toObject() as JsonObject;
       hostedTools.push({ type, config });
@@ -110,16 +148,51 @@ function parseTools(root: FieldReader, options: ParseOptions) {
   return { functionTools, hostedTools, ignoredToolTypes, echoTools };
 }
 
+/** Namespace names (Codex: `mcp__<server>__`) are longer than function names may be; the flat names are cut to 64. */
+const MAX_NAMESPACE_LENGTH = 128;
+
+function parseFunctionTool(tool: FieldReader, validator: JsonSchemaValidator): ClientTool {
+  const name = tool.string('name', { required: true, pattern: NAME_PATTERN });
+  const parameters = tool.plainObject('parameters') ?? EMPTY_PARAMETERS;
+  const problem = validator.checkSchema(parameters);
+  if (problem) throw invalidRequest(tool.param('parameters'), `Invalid JSON Schema in '${tool.param('parameters')}': ${problem}`);
+  const description = tool.string('description');
+  const strict = tool.boolean('strict');
+  return {
+    name, parameters, execution: 'client',
+    ...(description === undefined ? {} : { description }),
+    ...(strict === undefined ? {} : { strict }),
+  };
+}
+
+function parseCustomTool(tool: FieldReader): ClientTool {
+  const name = tool.string('name', { required: true, pattern: NAME_PATTERN });
+  return customToolFunction(name, tool.string('description'), parseCustomFormat(tool));
+}
+
+/** A grammar is described to the model; any other format (`text`, or one we do not know) is free text. */
+function parseCustomFormat(tool: FieldReader): CustomToolFormat {
+  const format = tool.object('format');
+  if (format?.string('type') !== 'grammar') return { type: 'text' };
+  return {
+    type: 'grammar',
+    syntax: format.string('syntax', { required: true, nonEmpty: true }),
+    definition: format.string('definition', { required: true }),
+  };
+}
+
 function parseToolChoice(root: FieldReader, functionTools: readonly ClientTool[], hostedTools: readonly HostedToolRequest[]): ModelToolChoice | undefined {
   const raw = root.raw('tool_choice');
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'string') return root.oneOf('tool_choice', ['auto', 'none', 'required'] as const);
   const choice = root.object('tool_choice')!;
   const type = choice.string('type', { required: true });
-  if (type === 'function') {
-    const name = choice.string('name', { required: true });
+  if (type === 'function' || type === 'custom') {
+    const declared = choice.string('name', { required: true });
+    const namespace = type === 'function' ? choice.string('namespace', { nonEmpty: true }) : undefined;
+    const name = namespace === undefined ? declared : namespacedToolName(namespace, declared);
     if (!functionTools.some((tool) => tool.name === name)) {
-      throw invalidRequest('tool_choice.name', `Tool choice '${name}' is not one of the request's function tools.`);
+      throw invalidRequest('tool_choice.name', `Tool choice '${declared}' is not one of the request's ${type} tools.`);
     }
     return { name };
   }

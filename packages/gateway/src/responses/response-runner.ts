@@ -110,7 +110,7 @@ export class ResponseRunner {
       ...(params.maxOutputTokens === null ? {} : { maxOutputTokens: params.maxOutputTokens }),
     };
     const initial = toResponseObject({ ...record, completedAt: null }, []);
-    const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false });
+    const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal });
     const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, this.deps.logger);
     const startedAt = performance.now();
     const events = agent.run(run, {

@@ -1,5 +1,6 @@
 import type { ModelCatalogEntry } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
+import { type CodexModelInfo, toCodexModelInfo } from '../codex/codex-model-info.js';
 import { notFound } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import type { RouteRegistrar } from '../http/gateway-server.js';
@@ -36,9 +37,9 @@ export interface OpenAiModel {
  * it knew (the last list the catalog gave, and the agents) and logs a warning.
  *
  * Listing is split in two steps on purpose: `KnownModels.list()` finds the models, and a
- * renderer puts them in a client's shape. OpenAI's list is `toOpenAiModel`; another client's
- * shape (Codex asks `?client_version=…` and reads context windows) is another renderer of the
- * same `KnownModel[]`, chosen from the query in the route.
+ * renderer puts them in a client's shape. OpenAI's list is `toOpenAiModel`; Codex asks with
+ * `?client_version=…` and gets `{ models: [ModelInfo…] }` from `toCodexModelInfo`, with the
+ * `codexModels` overrides of the gateway config.
  */
 export function createModelRoutes(options: ModelRoutesOptions = {}): RouteRegistrar {
   const catalogTimeoutMs = options.catalogTimeoutMs ?? DEFAULT_CATALOG_TIMEOUT_MS;
@@ -48,8 +49,13 @@ export function createModelRoutes(options: ModelRoutesOptions = {}): RouteRegist
     // Catalog entries carry no creation time: the gateway's start stands in for it, stable across calls.
     const created = Math.floor(Date.now() / 1000);
 
-    app.get('/v1/models', async (_request, reply) => {
+    app.get<{ Querystring: { client_version?: string } }>('/v1/models', async (request, reply) => {
       const models = await known.list();
+      if (request.query.client_version !== undefined) {
+        const overrides = ctx.config.codexModels;
+        const catalog: { models: CodexModelInfo[] } = { models: models.map((model) => toCodexModelInfo(model, overrides[model.id])) };
+        return reply.send(catalog);
+      }
       return reply.send({ object: 'list', data: models.map((model) => toOpenAiModel(model, created)) });
     });
 

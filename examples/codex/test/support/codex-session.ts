@@ -1,0 +1,191 @@
+// One real Codex CLI session against agentport, run INSIDE a private network namespace (the
+// test starts it with `unshare -n`): a fake vLLM server, the gateway composed as `agentport
+// serve` composes it (vLLM adapter, a store, the gateway plugin), then the example's script
+// (src/main.ts) running `codex exec`. Prints one JSON line: the summary the test checks.
+// Nothing here can reach beyond this namespace's lo.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, type JsonValue, memoryStore, silentLogger } from '@agentport/core';
+import { GATEWAY_HANDLE, gateway, type RouteRegistrar } from '@agentport/gateway';
+import { vllm } from '@agentport/vllm-adapter';
+import { FakeVllmServer, type FakeTurn, type RecordedRequest } from '@agentport/vllm-adapter/testing';
+import { PROVIDER_NAME, type CodexTransport } from '../../src/codex-home.js';
+
+export interface CodexSessionRequest {
+  transport: CodexTransport;
+  prompt: string;
+  /** The command the fake model asks Codex's shell tool to run. */
+  command: string;
+  /** What the fake model answers once it has seen the command's output. */
+  finalMessage: string;
+  /** Codex is killed after this long. */
+  timeoutMs: number;
+}
+
+/** A request body as the gateway received it from Codex, cut to what the test reads. */
+export interface SeenCodexRequest {
+  store: unknown;
+  include: unknown;
+  parallelToolCalls: unknown;
+  previousResponseId: unknown;
+  tools: Array<{ type: string; name?: string; members?: string[] }>;
+  input: Array<Record<string, JsonValue>>;
+}
+
+export interface CodexSessionSummary {
+  /** The network interfaces this process sees: only `lo` inside the namespace. */
+  interfaces: string[];
+  codex: { exitCode: number | null; signal: string | null; lastMessage: string | null; stdout: string; stderr: string };
+  /** `POST /v1/responses` bodies, in order. */
+  httpRequests: SeenCodexRequest[];
+  /** WebSocket upgrades the gateway received. */
+  websocketUpgrades: number;
+  /** What the fake vLLM received: the tools the model was offered and the messages. */
+  upstream: Array<{ tools: Array<{ name: string; parameters: unknown }>; messages: Array<Record<string, unknown>> }>;
+  /** The shell tool the fake model called, with the arguments it gave. */
+  shellCall: { name: string; arguments: Record<string, unknown> } | null;
+}
+
+const exampleScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const sourceHooks = fileURLToPath(new URL('./workspace-source-hooks.mjs', import.meta.url));
+const MODEL = 'fake-model';
+const API_KEY = 'sk-codex-e2e';
+const API_KEY_ENV = 'AGENTPORT_API_KEY';
+
+const request = JSON.parse(process.argv[2] ?? '{}') as CodexSessionRequest;
+const summary = await runSession(request);
+process.stdout.write(`${JSON.stringify(summary)}\n`);
+
+async function runSession(session: CodexSessionRequest): Promise<CodexSessionSummary> {
+  const scratch = await mkdtemp(join(tmpdir(), 'agentport-codex-e2e-'));
+  let shellCall: CodexSessionSummary['shellCall'] = null;
+  const fake = await new FakeVllmServer({
+    models: [{ id: MODEL, maxModelLen: 32_768 }],
+    handler: (chat) => {
+      const turn = scriptedTurn(chat, session);
+      if (turn.call) shellCall = turn.call;
+      return turn.reply;
+    },
+  }).start();
+
+  const httpRequests: SeenCodexRequest[] = [];
+  let websocketUpgrades = 0;
+  const recordCodexRequests: RouteRegistrar = (app) => {
+    app.addHook('preHandler', async (incoming) => {
+      if (incoming.method === 'POST' && incoming.url.split('?')[0] === '/v1/responses') httpRequests.push(seen(incoming.body));
+    });
+    app.server.on('upgrade', () => { websocketUpgrades += 1; });
+  };
+  const app = await createApp({
+    plugins: [vllm(), memoryStore(), gateway({ routes: [recordCodexRequests] })],
+    logger: silentLogger,
+    config: {
+      env: {},
+      overrides: {
+        vllm: { baseUrl: fake.url, model: MODEL },
+        gateway: { host: '127.0.0.1', port: 0, apiKeys: [`${API_KEY}:codex`], logLevel: 'silent' },
+      },
+    },
+  });
+  await app.start();
+  try {
+    const baseUrl = `${app.get(GATEWAY_HANDLE).gateway!.url}/v1`;
+    const workdir = await mkdtemp(join(scratch, 'work-'));
+    const lastMessagePath = join(scratch, 'last-message.txt');
+    // A failure should show at once, not after Codex's retries.
+    const noRetries = ['request_max_retries', 'stream_max_retries'].flatMap((key) => ['-c', `model_providers.${PROVIDER_NAME}.${key}=0`]);
+    const codex = await runExampleScript(
+      [
+        '--base-url', baseUrl, '--model', MODEL, '--transport', session.transport, '--codex-home', join(scratch, 'codex-home'), '--',
+        'exec', ...noRetries, '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, '-o', lastMessagePath, session.prompt,
+      ],
+      { HOME: scratch, [API_KEY_ENV]: API_KEY },
+      session.timeoutMs,
+    );
+    const lastMessage = await readFile(lastMessagePath, 'utf8').catch(() => null);
+    return {
+      interfaces: Object.keys(networkInterfaces()),
+      codex: { ...codex, lastMessage },
+      httpRequests,
+      websocketUpgrades,
+      upstream: fake.chatRequests.map(upstreamView),
+      shellCall,
+    };
+  } finally {
+    await app.stop();
+    await fake.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Turn 1: call the shell tool Codex offers; once a tool's output is in the messages: the final answer. */
+function scriptedTurn(chat: RecordedRequest, session: CodexSessionRequest): { reply: FakeTurn; call?: NonNullable<CodexSessionSummary['shellCall']> } {
+  const body = chat.body as { messages: Array<{ role: string }>; tools?: Array<{ function: { name: string } }> };
+  if (body.messages.at(-1)?.role === 'tool') return { reply: { parts: [{ type: 'text', text: session.finalMessage }] } };
+  const offered = new Set((body.tools ?? []).map((tool) => tool.function.name));
+  // Codex's shell tool depends on the model's `shell_type` and its features; each takes the command its own way.
+  const call = offered.has('exec_command') ? { name: 'exec_command', arguments: { cmd: session.command } }
+    : offered.has('shell_command') ? { name: 'shell_command', arguments: { command: session.command } }
+      : offered.has('shell') ? { name: 'shell', arguments: { command: ['bash', '-lc', session.command] } }
+        : undefined;
+  if (!call) return { reply: { parts: [{ type: 'text', text: `no shell tool among: ${[...offered].join(', ')}` }] } };
+  return {
+    call,
+    reply: { parts: [{ type: 'reasoning', text: 'The user wants the command run; call the shell tool.' }, { type: 'tool-call', name: call.name, input: call.arguments }] },
+  };
+}
+
+/** `node src/main.ts <args>` (the example's script, from source), which runs Codex; killed after `timeoutMs`. */
+function runExampleScript(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ exitCode: number | null; signal: string | null; stdout: string; stderr: string }> {
+  const node = ['--no-warnings', '--experimental-transform-types', '--import', sourceHooks, exampleScript];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...node, ...args], {
+      // `< /dev/null`: exec must not wait for more input.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
+      signal: AbortSignal.timeout(timeoutMs),
+      // The script passes it on to Codex.
+      killSignal: 'SIGTERM',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.on('error', (error) => {
+      if (error.name !== 'AbortError') reject(error);
+    });
+    child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr: stderr.slice(-8_000) }));
+  });
+}
+
+function seen(body: unknown): SeenCodexRequest {
+  const request = (body ?? {}) as Record<string, unknown>;
+  const tools = Array.isArray(request.tools) ? request.tools as Array<Record<string, unknown>> : [];
+  const input = Array.isArray(request.input) ? request.input as Array<Record<string, JsonValue>> : [];
+  return {
+    store: request.store,
+    include: request.include,
+    parallelToolCalls: request.parallel_tool_calls,
+    previousResponseId: request.previous_response_id,
+    tools: tools.map((tool) => ({
+      type: String(tool.type),
+      ...(typeof tool.name === 'string' ? { name: tool.name } : {}),
+      ...(Array.isArray(tool.tools) ? { members: (tool.tools as Array<{ name?: string }>).map((member) => String(member.name)) } : {}),
+    })),
+    // Message texts are Codex's long prompts: only their role and size matter here.
+    input: input.map((item) => item.type === 'message' ? { type: 'message', role: item.role ?? null, size: JSON.stringify(item.content).length } : item),
+  };
+}
+
+function upstreamView(chat: RecordedRequest): CodexSessionSummary['upstream'][number] {
+  const body = chat.body as { tools?: Array<{ function: { name: string; parameters: unknown } }>; messages: Array<Record<string, unknown>> };
+  return {
+    tools: (body.tools ?? []).map((tool) => ({ name: tool.function.name, parameters: tool.function.parameters })),
+    messages: body.messages.map((message) => (message.role === 'system' || message.role === 'user') && typeof message.content === 'string' && message.content.length > 500
+      ? { role: message.role, size: message.content.length }
+      : message),
+  };
+}

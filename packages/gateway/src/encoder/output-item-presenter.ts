@@ -1,0 +1,49 @@
+import type { Item } from '@agentport/core';
+import { customToolInput } from '../codex/custom-tool-function.js';
+import type { ReasoningSeal } from '../codex/reasoning-seal.js';
+import type { ToolNameMap } from '../codex/tool-name-map.js';
+
+/**
+ * Shows the agent's output items in the shapes the client declared: a call of the function
+ * that stands for a `custom` tool becomes a `custom_tool_call` (and its output a
+ * `custom_tool_call_output`), a call of a namespace member gets back its own name and its
+ * `namespace`, and reasoning gets a sealed `encrypted_content` when the request asked for it.
+ * Items already in the client's shape pass through unchanged.
+ */
+export class OutputItemPresenter {
+  /** Call ids of custom tool calls, so their outputs are shown as custom outputs too. */
+  private readonly customCallIds = new Set<string>();
+
+  constructor(private readonly toolNames: ToolNameMap, private readonly reasoningSeal: ReasoningSeal | undefined) {}
+
+  present(item: Item): Item {
+    switch (item.type) {
+      case 'function_call': {
+        if (item.namespace !== undefined) return item;
+        const declared = this.toolNames.resolve(item.name);
+        if (!declared) return item;
+        if (declared.kind === 'namespaced') return { ...item, name: declared.name, namespace: declared.namespace };
+        this.customCallIds.add(item.call_id);
+        return {
+          type: 'custom_tool_call', id: item.id, call_id: item.call_id, name: declared.name,
+          input: item.arguments === '' ? '' : customToolInput(item.arguments),
+          ...(declared.namespace === undefined ? {} : { namespace: declared.namespace }),
+          ...(item.status === undefined ? {} : { status: item.status }),
+        };
+      }
+      case 'function_call_output':
+        if (!this.customCallIds.has(item.call_id)) return item;
+        return {
+          type: 'custom_tool_call_output', id: item.id, call_id: item.call_id, output: item.output,
+          ...(item.status === undefined ? {} : { status: item.status }),
+        };
+      case 'reasoning': {
+        const text = (item.content ?? []).map((part) => part.text).join('');
+        if (!this.reasoningSeal || text === '') return item;
+        return { ...item, encrypted_content: this.reasoningSeal.seal(text) };
+      }
+      default:
+        return item;
+    }
+  }
+}
