@@ -26,7 +26,7 @@ export class ResponsePersistence {
     if (event.type === 'response.output_item.done') this.items.push(event.item as Item);
   }
 
-  /** A queued (background) response is picked up. */
+  /** A queued (background) response is picked up: one write, before its first event. */
   async markInProgress(): Promise<void> {
     await this.store?.updateResponse(this.tenant, this.responseId, { status: 'in_progress' });
   }

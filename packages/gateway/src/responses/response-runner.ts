@@ -1,5 +1,6 @@
 import {
-  AgentportError, type AgentEvent, type AgentRun, type ClientToolBridge, type Item, type Logger, type NewResponseRecord, newId,
+  AgentportError, type AgentEvent, type AgentRun, type ClientToolBridge, InvalidToolRequestError, type Item, type Logger,
+  type NewResponseRecord, newId,
   type StateStore, type ToolRegistry, type Tool,
 } from '@agentport/core';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
@@ -70,9 +71,8 @@ export class ResponseRunner {
     const { store } = this.deps;
     const agent = this.deps.agents.resolve(params.model);
     const history = options.history ?? await this.loadHistory(tenant, params);
-    const serverTools = this.deps.tools
-      ? await this.deps.tools.listTools({ tenant, requestedTools: params.hostedTools })
-      : [];
+    const openingItems: Item[] = [];
+    const serverTools = await this.listServerTools(tenant, params, history, openingItems);
 
     const id = newId('response');
     const record: NewResponseRecord = {
@@ -99,6 +99,7 @@ export class ResponseRunner {
       history,
       input: params.input,
       tools: [...serverTools, ...params.functionTools] as Tool[],
+      ...(openingItems.length === 0 ? {} : { openingItems }),
       parallelToolCalls: params.parallelToolCalls,
       maxSteps: this.deps.limits.maxSteps,
       maxToolCalls: Math.min(params.maxToolCalls ?? Infinity, this.deps.limits.maxToolCalls),
@@ -122,6 +123,23 @@ export class ResponseRunner {
       return response;
     });
     return { id, live, initial, done };
+  }
+
+  /**
+   * The server tools the request gets. Providers see the history (to show an item such as
+   * `mcp_list_tools` once per conversation) and may emit items that open the output; a
+   * hosted tool config they refuse is a 400.
+   */
+  private async listServerTools(tenant: string, params: CreateResponseParams, history: readonly Item[], openingItems: Item[]): Promise<Tool[]> {
+    if (!this.deps.tools) return [];
+    try {
+      return await this.deps.tools.listTools({
+        tenant, requestedTools: params.hostedTools, history: [...history, ...params.input], emitItem: (item) => openingItems.push(item),
+      });
+    } catch (error) {
+      if (error instanceof InvalidToolRequestError) throw invalidRequest(error.param, error.message, error.code);
+      throw error;
+    }
   }
 
   private async loadHistory(tenant: string, params: CreateResponseParams): Promise<Item[]> {
@@ -156,7 +174,8 @@ export class ResponseRunner {
     const timer = setTimeout(() => live.abort.abort(RUN_TIME_LIMIT), this.deps.limits.maxRunMs);
     timer.unref();
     try {
-      await persistence.markInProgress();
+      // Only a background response is stored `queued`; a foreground one starts `in_progress`.
+      if (live.background) await persistence.markInProgress();
       const opening = encoder.start();
       opening.forEach((event) => persistence.record(event));
       await send(opening);
