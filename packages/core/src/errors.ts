@@ -51,6 +51,17 @@ export class ToolNotAllowedError extends AgentportError {
   }
 }
 
+/**
+ * A request's hosted tool config that a tool provider refuses (an unknown MCP server label, a
+ * `server_url` whose host is not allowed). Thrown while tools are listed, before anything is
+ * stored; a gateway answers it as a 400 naming `param`.
+ */
+export class InvalidToolRequestError extends AgentportError {
+  constructor(code: string, message: string, readonly param: string | null = null) {
+    super(code, message);
+  }
+}
+
 /** A stored object that the tenant asking for it does not own, or that does not exist. */
 export class NotFoundError extends AgentportError {
   constructor(readonly kind: 'response' | 'conversation' | 'item', readonly id: string) {

@@ -37,6 +37,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         agents: resolve.getAll(TOKENS.Agent),
         tools: resolve.tryGet(TOKENS.ToolRegistry) ?? new ToolRegistry(providers),
         catalog: resolve.tryGet(TOKENS.ModelCatalog),
+        mcpHost: resolve.tryGet(TOKENS.McpHost),
         config: ctx.config,
         logger: ctx.logger,
         routes: options.routes ?? [],

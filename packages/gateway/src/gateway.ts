@@ -1,5 +1,5 @@
 import {
-  type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type ModelCatalog, type StateStore,
+  type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type McpHost, type ModelCatalog, type StateStore,
   type ToolProvider, ToolLoopAgent, ToolRegistry, createConsoleLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
@@ -22,6 +22,8 @@ export interface GatewayParts {
   agents?: Agent[];
   tools?: ToolRegistry | ToolProvider[];
   catalog?: ModelCatalog;
+  /** Hosted MCP servers, listed at `/v1/mcp/servers` and served to MCP clients at `/v1/mcp`. */
+  mcpHost?: McpHost;
   config?: Partial<GatewayConfig>;
   logger?: Logger;
   /** Routes other parts of the gateway own. */
@@ -49,6 +51,7 @@ export class Gateway {
       agents,
       active,
       catalog: parts.catalog,
+      mcpHost: parts.mcpHost,
       auth,
       rateLimiter: new RateLimiter(config.requestsPerMinute),
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),

@@ -14,6 +14,11 @@ export interface AgentRun {
   instructions?: string;
   /** Server tools (already under their policy) and the caller's client tools. */
   tools?: Tool[];
+  /**
+   * Items the host made for this run before the model's first step (the `mcp_list_tools` a
+   * tool provider emitted while listing tools): the run shows them first, as its own output.
+   */
+  openingItems?: Item[];
   toolChoice?: ModelToolChoice;
   parallelToolCalls?: boolean;
   output?: ModelOutputSpec;

@@ -9,6 +9,8 @@ export interface ServerToolCall {
   call: StepToolCall;
   /** Undefined when the model named a tool that does not exist: it is told so. */
   tool: ServerTool | undefined;
+  /** Set when the call runs because the caller approved it: its item names the approval request. */
+  approvalRequestId?: string;
 }
 
 export interface ToolExecutionOptions {
@@ -75,7 +77,7 @@ export async function* runServerTools(
 }
 
 async function runOne(
-  { call, tool }: ServerToolCall,
+  { call, tool, approvalRequestId }: ServerToolCall,
   events: CallEvents,
   limit: Semaphore,
   options: ToolExecutionOptions,
@@ -87,6 +89,7 @@ async function runOne(
     name: call.name,
     arguments: call.arguments,
     status: 'in_progress',
+    ...(approvalRequestId === undefined ? {} : { approvalRequestId }),
   };
   try {
     if (rendered) events.push({ type: 'item.added', item: rendered(state) });

@@ -17,6 +17,7 @@ import {
   checkStructuredOutput, invalidOutputFeedback, invalidToolCallFeedback, structuredOutputFeedback,
 } from './structured-output-check.js';
 import { runServerTools, type ServerToolCall } from './tool-execution.js';
+import { requestApprovals, settleApprovals, showItem } from './tool-approval.js';
 
 export interface ToolLoopLimits {
   /** Model calls per run; one more needed ends the run `incomplete` (`max_steps`). */
@@ -87,6 +88,16 @@ export class ToolLoopAgent implements Agent {
     let toolCallsMade = 0;
     let retries = 0;
     let toolChoice = run.toolChoice;
+    const maxParallel = run.parallelToolCalls === false ? 1 : this.limits.maxParallelToolCalls;
+
+    // What the host made before the first step, then the calls this input approved or declined.
+    for (const item of run.openingItems ?? []) yield* showItem(item, produced);
+    const settled = yield* settleApprovals(run.history, run.input, tools.values(), produced, {
+      signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel, maxToolCalls,
+    });
+    if (settled.kind === 'cancelled') return yield { type: 'cancelled', usage };
+    if (settled.kind === 'over_limit') return yield incomplete('max_tool_calls', usage);
+    toolCallsMade += settled.toolCalls;
 
     for (let step = 1; ; step += 1) {
       if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
@@ -120,10 +131,12 @@ export class ToolLoopAgent implements Agent {
 
       if (outcome.calls.length > 0) {
         const serverCalls: ServerToolCall[] = [];
+        const awaitingApproval: ServerToolCall[] = [];
         const clientCalls: StepToolCall[] = [];
         for (const call of outcome.calls) {
           const tool = tools.get(call.name);
           if (tool?.execution === 'client') clientCalls.push(call);
+          else if (tool?.approval?.required(call.input)) awaitingApproval.push({ call, tool });
           else serverCalls.push({ call, tool: tool as ServerTool | undefined });
         }
         if (toolCallsMade + serverCalls.length > maxToolCalls) return yield incomplete('max_tool_calls', usage);
@@ -133,10 +146,15 @@ export class ToolLoopAgent implements Agent {
             signal: ctx.signal,
             tenant: ctx.tenant,
             responseId: ctx.responseId,
-            maxParallel: run.parallelToolCalls === false ? 1 : this.limits.maxParallelToolCalls,
+            maxParallel,
           });
           produced.push(...execution.items);
           if (execution.kind === 'cancelled') return yield { type: 'cancelled', usage };
+        }
+        if (awaitingApproval.length > 0) {
+          // The caller answers in a new request; this step's client calls are answered there too.
+          yield* requestApprovals(awaitingApproval, produced);
+          return yield { type: 'completed', usage };
         }
         if (clientCalls.length > 0) {
           // Without a bridge (or when the caller does not answer in time) a client call ends

@@ -2,6 +2,7 @@ import type { Agent } from '../agent/agent.js';
 import type { IAgentModel } from '../model/agent-model.js';
 import type { ModelCatalog } from '../model/model-catalog.js';
 import type { StateStore } from '../store/state-store.js';
+import type { McpHost } from '../tools/mcp-host.js';
 import type { ToolProvider } from '../tools/tool-provider.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { Logger } from './logger.js';
@@ -19,6 +20,13 @@ export const TOKENS = {
     multiple: true,
   }),
   ToolRegistry: definePort<ToolRegistry>('ToolRegistry', { providedBy: '@agentport/core: toolRegistry()' }),
+  /** Optional: the hosted MCP servers the gateway lists and serves to MCP clients. */
+  McpHost: definePort<McpHost>('McpHost', { providedBy: '@agentport/tools-builtin: mcpHosting()' }),
   Agent: definePort<Agent>('Agent', { providedBy: 'your own plugin, or ToolLoopAgent from @agentport/core', multiple: true }),
   Logger: definePort<Logger>('Logger', { providedBy: '@agentport/core (bound by createApp)' }),
 } as const;
+
+// The port types of `McpHost`, reachable from the package root through this module.
+export type {
+  McpEndpointExchange, McpHost, McpServerConnectionState, McpServerStatus, McpServerTransportKind,
+} from '../tools/mcp-host.js';

@@ -1,7 +1,7 @@
-import { ToolNotAllowedError, ToolTimeoutError } from '../errors.js';
+import { InvalidToolRequestError, ToolNotAllowedError, ToolTimeoutError } from '../errors.js';
 import type { ServerTool, Tool, ToolContext, ToolResult } from './tool.js';
 import { DEFAULT_TOOL_POLICY, type ToolPolicy, type ToolRegistryOptions } from './tool-policy.js';
-import type { ToolListContext, ToolProvider } from './tool-provider.js';
+import type { RequestedTool, ToolListContext, ToolProvider } from './tool-provider.js';
 import { Semaphore } from './semaphore.js';
 
 /**
@@ -34,10 +34,26 @@ export class ToolRegistry {
     return this.policyOf(name).enabled && (this.allowlist === undefined || this.allowlist.has(name));
   }
 
-  /** Every allowed tool of every provider, server tools wrapped with their policy. */
+  /**
+   * Every allowed tool of every provider, server tools wrapped with their policy. A requested
+   * hosted tool that no provider owns (see `ToolProvider.ownsRequestedTool`) is an
+   * `InvalidToolRequestError`.
+   */
   async listTools(ctx: ToolListContext): Promise<Tool[]> {
+    for (const requested of ctx.requestedTools ?? []) this.assertServed(requested);
     const lists = await Promise.all(this.providers.map((provider) => provider.listTools(ctx)));
-    return lists.flat().filter((tool) => this.isAllowed(tool.name)).map((tool) => this.withPolicy(tool));
+    const tools = lists.flat().filter((tool) => this.isAllowed(tool.name));
+    assertUniqueNames(tools);
+    return tools.map((tool) => this.withPolicy(tool));
+  }
+
+  private assertServed(requested: RequestedTool): void {
+    const providers = this.providers.filter((provider) => provider.servesToolTypes?.includes(requested.type));
+    if (providers.length === 0 || !providers.every((provider) => provider.ownsRequestedTool)) return;
+    if (providers.some((provider) => provider.ownsRequestedTool!(requested))) return;
+    const label = requested.config.server_label;
+    const which = typeof label === 'string' ? ` with server_label '${label}'` : '';
+    throw new InvalidToolRequestError('unknown_hosted_tool', `No '${requested.type}' tool${which} is served here.`, 'tools');
   }
 
   /** Wraps a tool so that its calls keep its policy. Client tools pass through. */
@@ -97,4 +113,15 @@ function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T>
       (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
     );
   });
+}
+
+/** Two tools of one name would make a model's call ambiguous: the request is refused instead. */
+export function assertUniqueNames(tools: readonly Tool[]): void {
+  const seen = new Set<string>();
+  for (const tool of tools) {
+    if (seen.has(tool.name)) {
+      throw new InvalidToolRequestError('duplicate_tool_name', `Two tools of this request are named '${tool.name}'; tool names must be unique.`, 'tools');
+    }
+    seen.add(tool.name);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Item } from '../items/item.js';
+import type { Item, McpApprovalRequestItem } from '../items/item.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 
 /** What a running server tool can see and do. */
@@ -39,6 +39,31 @@ export interface ToolCallState {
   arguments: string;
   status: 'in_progress' | 'completed' | 'incomplete';
   result?: ToolResult;
+  /** Set when the call runs because the caller approved it (the `mcp_approval_request` id). */
+  approvalRequestId?: string;
+}
+
+/** What an approval request is made from: the call the model asked for. */
+export interface ApprovalCall {
+  /** The id the approval request item gets. */
+  itemId: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * Calls of a tool that wait for the caller's approval (MCP's `require_approval`). Such a call
+ * is not run: the loop shows the tool's approval request item and ends the run; a later
+ * request whose input holds an `mcp_approval_response` for it runs it (approved) or tells the
+ * model it was declined.
+ */
+export interface ToolApproval {
+  /** Whether this call waits for approval; `input` is the parsed arguments. */
+  required(input: unknown): boolean;
+  /** The item that asks the caller. */
+  renderRequest(call: ApprovalCall): McpApprovalRequestItem;
+  /** Whether an approval request of an earlier response asked for a call of this tool. */
+  matches(request: McpApprovalRequestItem): boolean;
 }
 
 interface ToolBase {
@@ -57,6 +82,8 @@ export interface ServerTool<Args = unknown> extends ToolBase {
   execute(args: Args, ctx: ToolContext): Promise<ToolResult>;
   /** Builds the output item of a hosted tool type (required unless `itemType` is `function_call`). */
   renderItem?(call: ToolCallState): Item;
+  /** Set when some calls wait for the caller's approval before they run. */
+  approval?: ToolApproval;
 }
 
 /** A tool the caller runs: a call ends the run and hands control back to the caller. */

@@ -1,4 +1,4 @@
-import type { JsonSchemaValidator, Logger, ModelCatalog, StateStore } from '@agentport/core';
+import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, StateStore } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import type { GatewayConfig } from '../gateway-config.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
@@ -16,6 +16,8 @@ export interface GatewayContext {
   agents: AgentDirectory;
   active: ActiveResponses;
   catalog: ModelCatalog | undefined;
+  /** Hosted MCP servers, when a plugin hosts any. */
+  mcpHost: McpHost | undefined;
   auth: ApiKeyAuthenticator;
   rateLimiter: RateLimiter;
   runLimiter: ConcurrencyLimiter;

@@ -140,7 +140,7 @@ function parseTools(root: FieldReader, options: ParseOptions) {
     } else if (options.hostedToolTypes.has(type)) {
       const config = tool.toObject() as JsonObject;
       hostedTools.push({ type, config });
-      echoTools.push(config);
+      echoTools.push(withoutSecrets(config));
     } else {
       ignoredToolTypes.push(type);
     }
@@ -231,4 +231,15 @@ function parseOutput(text: FieldReader, validator: JsonSchemaValidator): ParsedO
       ...(description === undefined ? {} : { description }),
     },
   };
+}
+
+/** Fields of a hosted tool that carry credentials (an MCP server's headers): never stored or echoed. */
+const SECRET_TOOL_FIELDS = ['headers', 'authorization'];
+
+function withoutSecrets(config: JsonObject): JsonObject {
+  const echoed: JsonObject = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!SECRET_TOOL_FIELDS.includes(key)) echoed[key] = value;
+  }
+  return echoed;
 }

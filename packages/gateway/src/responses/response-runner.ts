@@ -1,5 +1,5 @@
 import {
-  AgentportError, type AgentEvent, type AgentRun, type ClientToolBridge, InvalidToolRequestError, type Item, type Logger,
+  AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, InvalidToolRequestError, type Item, type Logger,
   type NewResponseRecord, newId,
   type StateStore, type ToolRegistry, type Tool,
 } from '@agentport/core';
@@ -133,9 +133,11 @@ export class ResponseRunner {
   private async listServerTools(tenant: string, params: CreateResponseParams, history: readonly Item[], openingItems: Item[]): Promise<Tool[]> {
     if (!this.deps.tools) return [];
     try {
-      return await this.deps.tools.listTools({
+      const tools = await this.deps.tools.listTools({
         tenant, requestedTools: params.hostedTools, history: [...history, ...params.input], emitItem: (item) => openingItems.push(item),
       });
+      assertUniqueNames([...tools, ...params.functionTools]);
+      return tools;
     } catch (error) {
       if (error instanceof InvalidToolRequestError) throw invalidRequest(error.param, error.message, error.code);
       throw error;

@@ -1,5 +1,6 @@
 import type { RouteRegistrar } from '../http/gateway-server.js';
 import { registerConversationRoutes } from './conversations.js';
+import { registerMcpRoutes } from './mcp.js';
 import { registerModelRoutes } from './models.js';
 import { registerOperationRoutes } from './operations.js';
 import { registerResponseRoutes } from './responses.js';
@@ -11,4 +12,5 @@ export const BUILTIN_ROUTES: readonly RouteRegistrar[] = [
   registerResponseRoutes,
   registerConversationRoutes,
   registerModelRoutes,
+  registerMcpRoutes,
 ];

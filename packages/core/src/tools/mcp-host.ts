@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { McpToolDescription } from '../items/item.js';
+
+/** How the host reaches a server. */
+export type McpServerTransportKind = 'streamable_http' | 'stdio' | 'in_process';
+
+/** Where a hosted server's connection stands. */
+export type McpServerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** One hosted MCP server as the host sees it now. */
+export interface McpServerStatus {
+  label: string;
+  transport: McpServerTransportKind;
+  state: McpServerConnectionState;
+  /** Tools in the cached list (kept while the server reconnects). */
+  toolCount: number;
+  /** Why the last connection or listing failed, while the server is not connected. */
+  error: string | null;
+  /** When the tool list was last read (ms since the epoch); null before the first listing. */
+  toolsListedAt: number | null;
+}
+
+/** One HTTP exchange of the MCP endpoint, already authenticated. */
+export interface McpEndpointExchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  /** The JSON body, already parsed. */
+  body: unknown;
+  /** The tenant of the caller's API key. */
+  tenant: string;
+  signal: AbortSignal;
+}
+
+/**
+ * The MCP servers a deployment hosts (bound by `mcpHosting()` of `@agentport/tools-builtin`):
+ * what the gateway lists at `/v1/mcp/servers` and serves to MCP clients at `/v1/mcp`.
+ */
+export interface McpHost {
+  /** Every configured server, in config order. */
+  listServers(): McpServerStatus[];
+  /** The cached tools of a server; undefined for a label that is not hosted. */
+  listServerTools(label: string): McpToolDescription[] | undefined;
+  /** Whether the hosted tools are served to MCP clients (`/v1/mcp`). */
+  readonly servesMcpClients: boolean;
+  /** Answers one request of MCP's Streamable HTTP transport, writing the response itself. */
+  serveMcpClient(exchange: McpEndpointExchange): Promise<void>;
+}

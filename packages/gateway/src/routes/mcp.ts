@@ -1,0 +1,92 @@
+import type { McpHost, McpServerStatus, McpToolDescription } from '@agentport/core';
+import type { FastifyInstance } from 'fastify';
+import { ApiError, notFound } from '../errors.js';
+import type { GatewayContext } from '../http/gateway-context.js';
+import type { RouteRegistrar } from '../http/gateway-server.js';
+
+/** A hosted server in `GET /v1/mcp/servers`. */
+export interface McpServerObject {
+  object: 'mcp_server';
+  server_label: string;
+  transport: McpServerStatus['transport'];
+  /** `connected`, `connecting`, `reconnecting` (tools still listed from the cache) or `closed`. */
+  status: McpServerStatus['state'];
+  tool_count: number;
+  error: string | null;
+  /** Unix seconds of the last tool listing; null before the first. */
+  tools_listed_at: number | null;
+}
+
+/** The JSON-RPC body of a refusal on the MCP endpoint, which MCP clients read instead of OpenAI's error shape. */
+function jsonRpcError(code: number, message: string): { jsonrpc: '2.0'; error: { code: number; message: string }; id: null } {
+  return { jsonrpc: '2.0', error: { code, message }, id: null };
+}
+
+/**
+ * `GET /v1/mcp/servers` and `GET /v1/mcp/servers/{label}/tools` list the MCP servers the
+ * gateway hosts; `POST /v1/mcp` serves their tools to any MCP client (Streamable HTTP,
+ * stateless: every POST stands alone, so there is no session to resume and `GET` / `DELETE`
+ * answer 405). All of them sit behind the API keys like every `/v1` route. Without an MCP
+ * host (the `mcp` plugin not configured) they answer 404 `mcp_not_enabled`.
+ */
+export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext): void => {
+  app.get('/v1/mcp/servers', async (_request, reply) => {
+    const host = requireHost(ctx);
+    return reply.send({ object: 'list', data: host.listServers().map(toServerObject) });
+  });
+
+  app.get<{ Params: { label: string } }>('/v1/mcp/servers/:label/tools', async (request, reply) => {
+    const { label } = request.params;
+    const tools: McpToolDescription[] | undefined = requireHost(ctx).listServerTools(label);
+    if (!tools) throw notFound('mcp_server', label);
+    return reply.send({ object: 'list', server_label: label, data: tools });
+  });
+
+  app.post('/v1/mcp', async (request, reply) => {
+    const host = requireHost(ctx);
+    if (!host.servesMcpClients) throw new ApiError(404, 'not_found_error', 'mcp_endpoint_disabled', 'The MCP endpoint is turned off (AGENTPORT_MCP__SERVE_TO_MCP_CLIENTS).');
+    // The host's MCP transport writes the response itself.
+    reply.hijack();
+    const abort = new AbortController();
+    reply.raw.once('close', () => abort.abort());
+    try {
+      await host.serveMcpClient({ request: request.raw, response: reply.raw, body: request.body, tenant: request.tenant, signal: abort.signal });
+    } catch (error) {
+      request.log.error({ err: error }, 'the MCP endpoint failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(JSON.stringify(jsonRpcError(-32603, 'Internal error')));
+      } else {
+        reply.raw.destroy();
+      }
+    }
+  });
+
+  app.route({
+    method: ['GET', 'DELETE'],
+    url: '/v1/mcp',
+    handler: async (_request, reply) => {
+      requireHost(ctx);
+      return reply.status(405).header('allow', 'POST').send(jsonRpcError(-32000, 'Method not allowed: this MCP endpoint is stateless, send each request as a POST.'));
+    },
+  });
+};
+
+function requireHost(ctx: GatewayContext): McpHost {
+  if (!ctx.mcpHost) {
+    throw new ApiError(404, 'not_found_error', 'mcp_not_enabled', 'This gateway hosts no MCP servers: configure the mcp plugin (AGENTPORT_MCP__SERVERS_FILE).');
+  }
+  return ctx.mcpHost;
+}
+
+function toServerObject(status: McpServerStatus): McpServerObject {
+  return {
+    object: 'mcp_server',
+    server_label: status.label,
+    transport: status.transport,
+    status: status.state,
+    tool_count: status.toolCount,
+    error: status.error,
+    tools_listed_at: status.toolsListedAt === null ? null : Math.floor(status.toolsListedAt / 1000),
+  };
+}

@@ -1,0 +1,43 @@
+import { type Plugin, TOKENS } from '@agentport/core';
+import { mcpHostingConfigSchema, type McpHostingConfig } from './mcp-hosting-config.js';
+import type { McpServerDefinition } from './mcp-server-definition.js';
+import { McpServerHost } from './mcp-server-host.js';
+import { readMcpServersFile } from './mcp-servers-file.js';
+import { McpToolProvider } from './mcp-tool-provider.js';
+
+export interface McpHostingOptions {
+  /** Servers given in code, beside those of the servers file (an in-process server, say). */
+  servers?: McpServerDefinition[];
+}
+
+/**
+ * Hosts MCP servers for requests (`{type: 'mcp', server_label}`) and for MCP clients of the
+ * gateway (`/v1/mcp`). Off until configured (config section `mcp`): without a servers file
+ * (`AGENTPORT_MCP__SERVERS_FILE`), servers in code or a `server_url` allowlist it binds
+ * nothing. `app.start()` connects every server (a failing one is retried in the background);
+ * `app.stop()` closes them, stdio processes included.
+ */
+export function mcpHosting(options: McpHostingOptions = {}): Plugin<McpHostingConfig> {
+  let host: McpServerHost | undefined;
+  return {
+    name: 'mcp',
+    configSchema: mcpHostingConfigSchema,
+    async register(ctx) {
+      const { serversFile, ...settings } = ctx.config;
+      const definitions = [...(serversFile ? await readMcpServersFile(serversFile) : []), ...(options.servers ?? [])];
+      if (definitions.length === 0 && settings.serverUrlAllowlist.length === 0) return;
+      host = new McpServerHost(definitions, { ...settings, logger: ctx.logger });
+      ctx.bind(TOKENS.ToolProvider, new McpToolProvider(host));
+      ctx.bind(TOKENS.McpHost, host);
+    },
+    async start(ctx) {
+      if (!host) return;
+      await host.start();
+      ctx.logger.info('MCP servers hosted', { servers: host.listServers().map((server) => `${server.label}: ${server.state}`) });
+    },
+    async stop() {
+      await host?.close();
+      host = undefined;
+    },
+  };
+}
