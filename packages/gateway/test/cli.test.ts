@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,25 @@ describe('agentport serve', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('composes the built-in tools: a file tool turned on by env vars serves a request', async () => {
+    const fake = await new FakeVllmServer({ models: [{ id: 'm', maxModelLen: 8_192 }] }).start();
+    cleanups.push(() => fake.close());
+    const root = await mkdtemp(join(tmpdir(), 'agentport-cli-files-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    await writeFile(join(root, 'notes.txt'), 'the launch code is 1234');
+    fake.enqueue({ parts: [{ type: 'tool-call', name: 'read_file', input: { path: 'notes.txt' } }] });
+    fake.enqueue({ parts: [{ type: 'text', text: 'The code is 1234.' }] });
+    const { url } = await startCli(['--upstream', fake.url], {
+      AGENTPORT_FILES__ENABLED: 'true', AGENTPORT_FILES__ROOT: root, AGENTPORT_FILES__DEFAULT_REQUIRE_APPROVAL: 'never',
+    });
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const response = await client.responses.create({ model: 'm', input: 'What is in notes.txt?', tools: [{ type: 'mcp', server_label: 'builtin' } as never] });
+    expect(response.output.map((item) => item.type)).toContain('mcp_call');
+    expect(response.output_text).toBe('The code is 1234.');
+    const second = fake.chatRequests[1]!.body as { messages: Array<{ role: string; content: string }> };
+    expect(second.messages.at(-1)).toMatchObject({ role: 'tool', content: expect.stringContaining('the launch code is 1234') });
   });
 
   it('starts without an upstream and says so, on stdout and in /readyz', async () => {

@@ -4,3 +4,4 @@ export * from './shell/index.js';
 export * from './http-get/index.js';
 export * from './files/index.js';
 export * from './mcp/index.js';
+export * from './builtin-tools.js';
