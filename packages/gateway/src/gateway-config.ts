@@ -45,6 +45,8 @@ export interface GatewayConfig {
    * `encrypted_content`. Empty: a key made at start, so sealed reasoning does not outlive the process.
    */
   reasoningEncryptionKey: string;
+  /** The server label of the built-in tools (shell, http_get, files) that `/v1/mcp` serves beside the hosted MCP servers. */
+  mcpBuiltinLabel: string;
 }
 
 export const gatewayConfigSchema = {
@@ -73,6 +75,7 @@ export const gatewayConfigSchema = {
     wsToolResultTimeoutMs: { type: 'integer', minimum: 1, default: 120_000 },
     codexModels: { type: 'object', additionalProperties: { type: 'object' }, default: {} },
     reasoningEncryptionKey: { type: 'string', default: '' },
+    mcpBuiltinLabel: { type: 'string', minLength: 1, default: 'builtin' },
   },
 } as const;
 
@@ -82,5 +85,5 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   shutdownGraceSeconds: 10, logLevel: 'info',
   wsMaxFrameBytes: 16 * 1024 * 1024, wsMaxQueuedRequests: 16, wsMaxBufferedBytes: 8 * 1024 * 1024, wsSlowReaderGraceMs: 10_000,
   wsPingIntervalMs: 30_000, wsCloseTimeoutMs: 5_000, wsMaxUnstoredResponses: 1_000, wsToolResultTimeoutMs: 120_000,
-  codexModels: {}, reasoningEncryptionKey: '',
+  codexModels: {}, reasoningEncryptionKey: '', mcpBuiltinLabel: 'builtin',
 };

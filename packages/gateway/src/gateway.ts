@@ -57,6 +57,7 @@ export class Gateway {
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),
       validator: new JsonSchemaValidator(),
       hostedToolTypes: tools?.hostedToolTypes ?? new Set(),
+      tools,
       reasoningSeal: ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger),
       logger,
       metrics,

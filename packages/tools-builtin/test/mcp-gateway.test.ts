@@ -1,4 +1,7 @@
-import { MemoryStateStore, silentLogger } from '@agentport/core';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryStateStore, silentLogger, type ToolProvider } from '@agentport/core';
 import { Gateway } from '@agentport/gateway';
 import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
@@ -6,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { McpServerHost, type McpServerDefinition, type McpServerHostOptions, McpToolProvider } from '../src/index.js';
+import { filesToolProvider, FILES_DEFAULTS, McpServerHost, type McpServerDefinition, type McpServerHostOptions, McpToolProvider } from '../src/index.js';
 import { HttpMcpTestServer, QUICK_SETTINGS, stdioServer } from './mcp-support.js';
 
 const KEY_A = 'sk-team-a';
@@ -25,7 +28,7 @@ afterEach(async () => {
 });
 
 /** The real gateway over VllmAgentModel and the fake vLLM server, hosting the given MCP servers, with two API keys. */
-async function startStack(definitions: McpServerDefinition[], turns: FakeTurn[], options: McpServerHostOptions = {}): Promise<Stack> {
+async function startStack(definitions: McpServerDefinition[], turns: FakeTurn[], options: McpServerHostOptions = {}, extraProviders: ToolProvider[] = []): Promise<Stack> {
   const fake = await new FakeVllmServer({ turns }).start();
   cleanups.push(() => fake.close());
   const model = new VllmAgentModel({ baseUrl: fake.url, model: 'fake-model', maxRetries: 0 });
@@ -36,7 +39,7 @@ async function startStack(definitions: McpServerDefinition[], turns: FakeTurn[],
   const gateway = await Gateway.create({
     store: new MemoryStateStore(),
     model,
-    tools: [new McpToolProvider(host)],
+    tools: [new McpToolProvider(host), ...extraProviders],
     mcpHost: host,
     logger: silentLogger,
     config: { port: 0, logLevel: 'silent', apiKeys: [`${KEY_A}:team-a`, `${KEY_B}:team-b`] },
@@ -248,5 +251,23 @@ describe('MCP hosting through the gateway (openai SDK, fake vLLM)', () => {
 
     const stranger = new Client({ name: 'stranger', version: '1.0.0' });
     await expect(stranger.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/v1/mcp`)))).rejects.toThrow(/401|API key/);
+  });
+
+  it('serves the enabled built-in tools to MCP clients beside the hosted servers', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'agentport-mcp-files-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    await writeFile(join(root, 'hello.txt'), 'hello from the files tool');
+    const filesProvider = await filesToolProvider({ ...FILES_DEFAULTS, root, defaultRequireApproval: 'always' });
+    const { gateway } = await startStack([stdioServer('local')], [], {}, [filesProvider]);
+    const mcpClient = new Client({ name: 'test-client', version: '1.0.0' });
+    await mcpClient.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/v1/mcp`), { requestInit: { headers: { Authorization: `Bearer ${KEY_A}` } } }));
+    cleanups.push(() => mcpClient.close());
+
+    const { tools } = await mcpClient.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['local__add', 'builtin__read_file', 'builtin__list_directory']));
+    const read = await mcpClient.callTool({ name: 'builtin__read_file', arguments: { path: 'hello.txt' } });
+    expect(JSON.stringify(read.content)).toContain('hello from the files tool');
+    const escape = await mcpClient.callTool({ name: 'builtin__read_file', arguments: { path: '../outside.txt' } });
+    expect(escape.isError).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpToolDescription } from '../items/item.js';
+import type { ServerTool } from './tool.js';
 
 /** How the host reaches a server. */
 export type McpServerTransportKind = 'streamable_http' | 'stdio' | 'in_process';
@@ -29,6 +30,11 @@ export interface McpEndpointExchange {
   /** The tenant of the caller's API key. */
   tenant: string;
   signal: AbortSignal;
+  /**
+   * The deployment's own server tools enabled for this tenant (the built-in tools), served
+   * beside the hosted servers' tools under `label`.
+   */
+  localTools?: { label: string; tools: readonly ServerTool[] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, StateStore } from '@agentport/core';
+import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, StateStore, ToolRegistry } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import type { GatewayConfig } from '../gateway-config.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
@@ -18,6 +18,8 @@ export interface GatewayContext {
   catalog: ModelCatalog | undefined;
   /** Hosted MCP servers, when a plugin hosts any. */
   mcpHost: McpHost | undefined;
+  /** The server tools of every provider, under their policies. */
+  tools: ToolRegistry | undefined;
   auth: ApiKeyAuthenticator;
   rateLimiter: RateLimiter;
   runLimiter: ConcurrencyLimiter;

@@ -1,4 +1,4 @@
-import type { McpHost, McpServerStatus, McpToolDescription } from '@agentport/core';
+import { InvalidToolRequestError, type McpHost, type McpServerStatus, type McpToolDescription, type ServerTool } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
 import { ApiError, notFound } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
@@ -50,7 +50,8 @@ export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: Gat
     const abort = new AbortController();
     reply.raw.once('close', () => abort.abort());
     try {
-      await host.serveMcpClient({ request: request.raw, response: reply.raw, body: request.body, tenant: request.tenant, signal: abort.signal });
+      const localTools = { label: ctx.config.mcpBuiltinLabel, tools: await builtinServerTools(ctx, request.tenant) };
+      await host.serveMcpClient({ request: request.raw, response: reply.raw, body: request.body, tenant: request.tenant, signal: abort.signal, localTools });
     } catch (error) {
       request.log.error({ err: error }, 'the MCP endpoint failed');
       if (!reply.raw.headersSent) {
@@ -89,4 +90,18 @@ function toServerObject(status: McpServerStatus): McpServerObject {
     error: status.error,
     tools_listed_at: status.toolsListedAt === null ? null : Math.floor(status.toolsListedAt / 1000),
   };
+}
+
+/** The built-in tools enabled for this tenant (none when no provider answers to the label). */
+async function builtinServerTools(ctx: GatewayContext, tenant: string): Promise<ServerTool[]> {
+  if (!ctx.tools) return [];
+  try {
+    const tools = await ctx.tools.listTools({
+      tenant, requestedTools: [{ type: 'mcp', config: { server_label: ctx.config.mcpBuiltinLabel, require_approval: 'never' } }],
+    });
+    return tools.filter((tool): tool is ServerTool => tool.execution === 'server');
+  } catch (error) {
+    if (error instanceof InvalidToolRequestError) return [];
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { type Logger, type McpEndpointExchange, namespacedToolName } from '@agentport/core';
+import { type Logger, type McpEndpointExchange, namespacedToolName, newId, type ServerTool } from '@agentport/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
@@ -6,13 +6,10 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { MCP_CLIENT_INFO, type McpServerConnection } from './mcp-server-connection.js';
 
-/** A hosted tool as MCP clients of the gateway see it. */
-interface ExposedTool {
-  tool: SdkTool;
-  connection: McpServerConnection;
-  /** Its name on its own server. */
-  serverToolName: string;
-}
+/** A tool as MCP clients of the gateway see it: a hosted server's, or one of the gateway's own. */
+type ExposedTool =
+  | { kind: 'hosted'; tool: SdkTool; connection: McpServerConnection; serverToolName: string }
+  | { kind: 'local'; tool: SdkTool; local: ServerTool };
 
 /**
  * The gateway's own MCP server (`/v1/mcp`): every hosted server's tools, each named
@@ -26,13 +23,23 @@ export class McpClientEndpoint {
 
   async serve(exchange: McpEndpointExchange): Promise<void> {
     const server = new Server({ ...MCP_CLIENT_INFO, name: 'agentport-gateway' }, { capabilities: { tools: {} } });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.exposedTools().map((exposed) => exposed.tool) }));
+    const exposed = () => [...this.exposedTools(), ...localTools(exchange)];
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: exposed().map((candidate) => candidate.tool) }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-      const exposed = this.exposedTools().find((candidate) => candidate.tool.name === request.params.name);
-      if (!exposed) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
-      this.logger.debug('MCP client call', { tenant: exchange.tenant, server: exposed.connection.label, tool: exposed.serverToolName });
+      const target = exposed().find((candidate) => candidate.tool.name === request.params.name);
+      if (!target) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+      const signal = AbortSignal.any([extra.signal, exchange.signal]);
+      const args = request.params.arguments ?? {};
       try {
-        return await exposed.connection.callTool(exposed.serverToolName, request.params.arguments ?? {}, AbortSignal.any([extra.signal, exchange.signal]));
+        if (target.kind === 'local') {
+          this.logger.debug('MCP client call', { tenant: exchange.tenant, tool: target.local.name });
+          const result = await target.local.execute(args, {
+            signal, tenant: exchange.tenant, responseId: 'mcp_client', callId: newId('call'), emit: () => undefined,
+          });
+          return { content: [{ type: 'text', text: result.output }], isError: result.isError ?? false };
+        }
+        this.logger.debug('MCP client call', { tenant: exchange.tenant, server: target.connection.label, tool: target.serverToolName });
+        return await target.connection.callTool(target.serverToolName, args, signal);
       } catch (error) {
         return { content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }], isError: true };
       }
@@ -47,10 +54,26 @@ export class McpClientEndpoint {
   }
 
   private exposedTools(): ExposedTool[] {
-    return this.connections().flatMap((connection) => (connection.cachedTools() ?? []).map((tool) => ({
+    return this.connections().flatMap((connection) => (connection.cachedTools() ?? []).map((tool): ExposedTool => ({
+      kind: 'hosted',
       tool: { ...tool, name: namespacedToolName(connection.label, tool.name) },
       connection,
       serverToolName: tool.name,
     })));
   }
+}
+
+/** The gateway's own tools of this exchange, named `<label>__<tool>` like the hosted ones. */
+function localTools(exchange: McpEndpointExchange): ExposedTool[] {
+  const local = exchange.localTools;
+  if (!local) return [];
+  return local.tools.map((tool) => ({
+    kind: 'local',
+    tool: {
+      name: namespacedToolName(local.label, tool.name),
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      inputSchema: { type: 'object', ...tool.parameters } as SdkTool['inputSchema'],
+    },
+    local: tool,
+  }));
 }
