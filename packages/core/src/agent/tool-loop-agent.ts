@@ -5,19 +5,18 @@ import type { ModelMessage } from '../model/model-message.js';
 import type { ModelRequest, ModelToolChoice } from '../model/model-request.js';
 import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
 import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
-import type { ServerTool, Tool } from '../tools/tool.js';
+import type { Tool } from '../tools/tool.js';
 import type { ToolRegistryOptions } from '../tools/tool-policy.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
 import type { Agent, AgentRun, RunContext } from './agent.js';
 import type { AgentEvent, IncompleteReason, RunFailure } from './agent-event.js';
 import { itemsToMessages } from './items-to-messages.js';
-import { streamModelStep, type ModelStepOutcome, type StepToolCall } from './model-step.js';
-import type { ClientToolBridge, ClientToolOutput } from './client-tool-bridge.js';
+import { streamModelStep, type ModelStepOutcome } from './model-step.js';
 import {
   checkStructuredOutput, invalidOutputFeedback, invalidToolCallFeedback, structuredOutputFeedback,
 } from './structured-output-check.js';
-import { runServerTools, type ServerToolCall } from './tool-execution.js';
-import { requestApprovals, settleApprovals, showItem } from './tool-approval.js';
+import { settleApprovals, showItem } from './tool-approval.js';
+import { handleToolCalls } from './tool-call-step.js';
 
 export interface ToolLoopLimits {
   /** Model calls per run; one more needed ends the run `incomplete` (`max_steps`). */
@@ -130,39 +129,11 @@ export class ToolLoopAgent implements Agent {
       if (outcome.reason === 'content_filter') return yield incomplete('content_filter', usage);
 
       if (outcome.calls.length > 0) {
-        const serverCalls: ServerToolCall[] = [];
-        const awaitingApproval: ServerToolCall[] = [];
-        const clientCalls: StepToolCall[] = [];
-        for (const call of outcome.calls) {
-          const tool = tools.get(call.name);
-          if (tool?.execution === 'client') clientCalls.push(call);
-          else if (tool?.approval?.required(call.input)) awaitingApproval.push({ call, tool });
-          else serverCalls.push({ call, tool: tool as ServerTool | undefined });
-        }
-        if (toolCallsMade + serverCalls.length > maxToolCalls) return yield incomplete('max_tool_calls', usage);
-        toolCallsMade += serverCalls.length;
-        if (serverCalls.length > 0) {
-          const execution = yield* runServerTools(serverCalls, {
-            signal: ctx.signal,
-            tenant: ctx.tenant,
-            responseId: ctx.responseId,
-            maxParallel,
-          });
-          produced.push(...execution.items);
-          if (execution.kind === 'cancelled') return yield { type: 'cancelled', usage };
-        }
-        if (awaitingApproval.length > 0) {
-          // The caller answers in a new request; this step's client calls are answered there too.
-          yield* requestApprovals(awaitingApproval, produced);
-          return yield { type: 'completed', usage };
-        }
-        if (clientCalls.length > 0) {
-          // Without a bridge (or when the caller does not answer in time) a client call ends
-          // the run: the caller runs it and continues with its output in a new request.
-          const outputs = ctx.clientTools ? yield* awaitClientOutputs(ctx.clientTools, clientCalls, ctx.signal, produced) : undefined;
-          if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
-          if (!outputs) return yield { type: 'completed', usage };
-        }
+        const handled = yield* handleToolCalls(outcome.calls, { tools, ctx, maxParallel, callsLeft: maxToolCalls - toolCallsMade, produced });
+        toolCallsMade += handled.serverCalls;
+        if (handled.end === 'cancelled') return yield { type: 'cancelled', usage };
+        if (handled.end === 'max_tool_calls') return yield incomplete('max_tool_calls', usage);
+        if (handled.end === 'completed') return yield { type: 'completed', usage };
         // A forced choice was honoured; forcing it again would loop forever.
         if (toolChoice !== undefined && toolChoice !== 'auto' && toolChoice !== 'none') toolChoice = 'auto';
         continue;
@@ -238,33 +209,4 @@ function* emitMessage(text: string, produced: Item[]): Generator<AgentEvent> {
   };
   produced.push(item);
   yield { type: 'item.done', item };
-}
-
-/**
- * Waits for the caller's outputs of this step's client calls and shows each as a
- * `function_call_output` item. Undefined when the caller did not answer in time.
- */
-async function* awaitClientOutputs(
-  bridge: ClientToolBridge,
-  calls: readonly StepToolCall[],
-  signal: AbortSignal,
-  produced: Item[],
-): AsyncGenerator<AgentEvent, ClientToolOutput[] | undefined> {
-  for (const call of calls) yield { type: 'client_tool.waiting', callId: call.callId };
-  let outputs: ClientToolOutput[] | undefined;
-  try {
-    outputs = await bridge.awaitOutputs(calls.map(({ callId, name, arguments: args }) => ({ callId, name, arguments: args })), signal);
-  } catch (error) {
-    if (signal.aborted) return undefined;
-    throw error;
-  }
-  if (!outputs) return undefined;
-  for (const { callId, output } of outputs) {
-    yield { type: 'client_tool.received', callId };
-    const item: Item = { type: 'function_call_output', id: newId('function_call_output'), call_id: callId, output, status: 'completed' };
-    yield { type: 'item.added', item: { ...item, status: 'in_progress' } };
-    yield { type: 'item.done', item };
-    produced.push(item);
-  }
-  return outputs;
 }
