@@ -1,6 +1,6 @@
 import {
   ConfigError, ConflictError, JsonSchemaValidator, NotFoundError, type ConversationRecord, type HistorySource, type Item, type ItemRole, type ItemTarget,
-  type Logger, type NewResponseRecord, type Page, type PageRequest, type ResponsePatch, type ResponseRecord,
+  type Logger, type NewResponseRecord, type Page, type PageRequest, type ResponseEnding, type ResponsePatch, type ResponseRecord,
   type StateStore, type StoredEvent,
 } from '@agentport/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -115,13 +115,18 @@ export class SqliteStateStore implements StateStore {
     return this.#closing;
   }
 
-  async createResponse(record: NewResponseRecord): Promise<ResponseRecord> {
-    return this.#run(async (em) => {
+  async createResponse(record: NewResponseRecord, inputItems: readonly Item[] = []): Promise<ResponseRecord> {
+    return this.#transaction(async (em) => {
       try {
         await em.insert(ResponseEntity, responseColumns(record));
       } catch (error) {
         if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`response "${record.id}" already exists`);
         throw error;
+      }
+      if (inputItems.length > 0) {
+        const db = kyselyOf(em);
+        const target: ItemTarget = { kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId };
+        await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target), inputItems);
       }
       return storedResponseRecord(record);
     });
@@ -135,11 +140,17 @@ export class SqliteStateStore implements StateStore {
   }
 
   async updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
-    return this.#run(async (em) => {
-      const changes = patchColumns(patch);
-      if (Object.keys(changes).length > 0 && await em.nativeUpdate(ResponseEntity, { tenant, id }, changes) === 0) return undefined;
-      const row = await em.findOne(ResponseEntity, { tenant, id });
-      return row ? toResponseRecord(row) : undefined;
+    return this.#run((em) => patchResponse(em, tenant, id, patch));
+  }
+
+  async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
+    return this.#transaction(async (em) => {
+      const db = kyselyOf(em);
+      const response = await findResponse(db, tenant, id);
+      if (!response) return undefined;
+      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }), ending.items);
+      await appendEventRows(db, response.seq, id, ending.events);
+      return patchResponse(em, tenant, id, ending.patch);
     });
   }
 
@@ -239,22 +250,7 @@ export class SqliteStateStore implements StateStore {
     return this.#write(async (db) => {
       const response = await findResponse(db, tenant, responseId);
       if (!response) throw new NotFoundError('response', responseId);
-      if (events.length === 0) return;
-      const last = await db.selectFrom('response_events').select('sequence_number')
-        .where('response_seq', '=', response.seq).orderBy('sequence_number', 'desc').limit(1).executeTakeFirst();
-      let previous = last?.sequence_number ?? -Infinity;
-      for (const event of events) {
-        if (event.sequenceNumber <= previous) {
-          throw new ConflictError(`event ${event.sequenceNumber} of response "${responseId}" does not follow ${previous}`);
-        }
-        previous = event.sequenceNumber;
-      }
-      const rows = events.map((event) => ({
-        response_seq: response.seq, sequence_number: event.sequenceNumber, type: event.type, data: JSON.stringify(event.data),
-      }));
-      for (let at = 0; at < rows.length; at += EVENTS_PER_STATEMENT) {
-        await db.insertInto('response_events').values(rows.slice(at, at + EVENTS_PER_STATEMENT)).execute();
-      }
+      await appendEventRows(db, response.seq, responseId, events);
     });
   }
 
@@ -368,7 +364,12 @@ export class SqliteStateStore implements StateStore {
 
   /** A queued operation in one transaction: all of it is stored, or none. */
   #write<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#run((em) => em.transactional((tx) => operation(kyselyOf(tx))));
+    return this.#transaction((tx) => operation(kyselyOf(tx)));
+  }
+
+  /** As `#write`, for an operation that also needs the entity manager. */
+  #transaction<T>(operation: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.#run((em) => em.transactional(operation));
   }
 }
 
@@ -383,6 +384,34 @@ function kyselyOf(em: EntityManager): StoreDb {
 
 function findResponse(db: StoreDb, tenant: string, id: string) {
   return db.selectFrom('responses').select(['seq', 'conversation_id']).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+}
+
+/** Applies a patch; undefined when the tenant has no such response. */
+async function patchResponse(em: EntityManager, tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
+  const changes = patchColumns(patch);
+  if (Object.keys(changes).length > 0 && await em.nativeUpdate(ResponseEntity, { tenant, id }, changes) === 0) return undefined;
+  const row = await em.findOne(ResponseEntity, { tenant, id });
+  return row ? toResponseRecord(row) : undefined;
+}
+
+/** Appends events after the response's last one; throws ConflictError unless their sequence numbers grow. */
+async function appendEventRows(db: StoreDb, responseSeq: number, responseId: string, events: readonly StoredEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const last = await db.selectFrom('response_events').select('sequence_number')
+    .where('response_seq', '=', responseSeq).orderBy('sequence_number', 'desc').limit(1).executeTakeFirst();
+  let previous = last?.sequence_number ?? -Infinity;
+  for (const event of events) {
+    if (event.sequenceNumber <= previous) {
+      throw new ConflictError(`event ${event.sequenceNumber} of response "${responseId}" does not follow ${previous}`);
+    }
+    previous = event.sequenceNumber;
+  }
+  const rows = events.map((event) => ({
+    response_seq: responseSeq, sequence_number: event.sequenceNumber, type: event.type, data: JSON.stringify(event.data),
+  }));
+  for (let at = 0; at < rows.length; at += EVENTS_PER_STATEMENT) {
+    await db.insertInto('response_events').values(rows.slice(at, at + EVENTS_PER_STATEMENT)).execute();
+  }
 }
 
 function findConversation(db: StoreDb, tenant: string, id: string) {

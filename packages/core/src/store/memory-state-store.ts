@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { resolvePageRequest } from './page-request.js';
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
-  ResponsePatch, ResponseRecord, StoredEvent,
+  ResponseEnding, ResponsePatch, ResponseRecord, StoredEvent,
 } from './records.js';
 import type { StateStore } from './state-store.js';
 
@@ -39,11 +39,16 @@ class TenantSpace {
 export class MemoryStateStore implements StateStore {
   readonly #tenants = new Map<string, TenantSpace>();
 
-  async createResponse(record: NewResponseRecord): Promise<ResponseRecord> {
+  async createResponse(record: NewResponseRecord, inputItems: readonly Item[] = []): Promise<ResponseRecord> {
     const space = this.#space(record.tenant);
     if (space.responses.has(record.id)) throw new ConflictError(`response "${record.id}" already exists`);
+    // Checked before the response exists, so a refused call leaves no trace.
+    assertItemIdsFree(space, inputItems);
     const stored: ResponseRecord = { ...structuredClone(record), completedAt: record.completedAt ?? null };
     space.responses.set(record.id, { record: stored, itemIds: { input: [], output: [] }, events: [] });
+    placeItems(resolveTarget(space, {
+      kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId,
+    }), inputItems);
     return structuredClone(stored);
   }
 
@@ -54,24 +59,23 @@ export class MemoryStateStore implements StateStore {
 
   async updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
     const response = this.#tenants.get(tenant)?.responses.get(id);
-    if (!response) return undefined;
-    const p = structuredClone(patch);
-    const r = response.record;
-    // Only the patchable fields are read, so a stray `id` or `tenant` in the patch changes nothing.
-    response.record = {
-      ...r,
-      status: p.status ?? r.status,
-      usage: p.usage === undefined ? r.usage : p.usage,
-      error: p.error === undefined ? r.error : p.error,
-      incompleteDetails: p.incompleteDetails === undefined ? r.incompleteDetails : p.incompleteDetails,
-      completedAt: p.completedAt === undefined ? r.completedAt : p.completedAt,
-      metadata: p.metadata ?? r.metadata,
-      expiresAt: p.expiresAt === undefined ? r.expiresAt : p.expiresAt,
-    };
-    return structuredClone(response.record);
+    return response && patchResponse(response, patch);
+  }
+
+  async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
+    const space = this.#tenants.get(tenant);
+    const response = space?.responses.get(id);
+    if (!space || !response) return undefined;
+    // Every check comes before the first write, so a refused ending leaves no trace.
+    assertItemIdsFree(space, ending.items);
+    assertEventsFollow(response, ending.events);
+    placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), ending.items);
+    response.events.push(...structuredClone(ending.events));
+    return patchResponse(response, ending.patch);
   }
 
   async deleteResponse(tenant: string, id: string): Promise<boolean> {
+
     const space = this.#tenants.get(tenant);
     const response = space?.responses.get(id);
     if (!space || !response) return false;
@@ -86,22 +90,10 @@ export class MemoryStateStore implements StateStore {
   }
 
   async appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void> {
-    const { space, response, role, conversation } = resolveTarget(this.#tenants.get(tenant), target);
+    const resolved = resolveTarget(this.#tenants.get(tenant), target);
     // Check every id before writing anything, so a refused batch leaves no trace.
-    const batchIds = new Set<string>();
-    for (const item of items) {
-      if (space.items.has(item.id) || batchIds.has(item.id)) throw new ConflictError(`item "${item.id}" is already stored`);
-      batchIds.add(item.id);
-    }
-    for (const item of items) {
-      space.items.set(item.id, {
-        item: structuredClone(item),
-        response: response ? { id: response.record.id, role } : null,
-        conversationId: conversation?.record.id ?? null,
-      });
-      response?.itemIds[role].push(item.id);
-      conversation?.itemIds.push(item.id);
-    }
+    assertItemIdsFree(resolved.space, items);
+    placeItems(resolved, items);
   }
 
   async listResponseItems(tenant: string, responseId: string, role: ItemRole, page?: PageRequest): Promise<Page<Item> | undefined> {
@@ -187,13 +179,7 @@ export class MemoryStateStore implements StateStore {
   async appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void> {
     const response = this.#tenants.get(tenant)?.responses.get(responseId);
     if (!response) throw new NotFoundError('response', responseId);
-    let last = response.events.at(-1)?.sequenceNumber ?? -Infinity;
-    for (const event of events) {
-      if (event.sequenceNumber <= last) {
-        throw new ConflictError(`event ${event.sequenceNumber} of response "${responseId}" does not follow ${last}`);
-      }
-      last = event.sequenceNumber;
-    }
+    assertEventsFollow(response, events);
     response.events.push(...structuredClone(events));
   }
 
@@ -241,6 +227,56 @@ function resolveTarget(space: TenantSpace | undefined, target: ItemTarget): Reso
   // A conversation deleted while its response runs no longer receives the response's items.
   const conversation = conversationId === null ? undefined : space.conversations.get(conversationId);
   return { space, response, role: target.role, conversation };
+}
+
+/** Throws ConflictError when an item id is stored already or appears twice in the batch. */
+function assertItemIdsFree(space: TenantSpace, items: readonly Item[]): void {
+  const batchIds = new Set<string>();
+  for (const item of items) {
+    if (space.items.has(item.id) || batchIds.has(item.id)) throw new ConflictError(`item "${item.id}" is already stored`);
+    batchIds.add(item.id);
+  }
+}
+
+/** Writes items (already checked) after the last of each list of the target. */
+function placeItems({ space, response, role, conversation }: ResolvedTarget, items: readonly Item[]): void {
+  for (const item of items) {
+    space.items.set(item.id, {
+      item: structuredClone(item),
+      response: response ? { id: response.record.id, role } : null,
+      conversationId: conversation?.record.id ?? null,
+    });
+    response?.itemIds[role].push(item.id);
+    conversation?.itemIds.push(item.id);
+  }
+}
+
+/** Throws ConflictError unless the events' sequence numbers grow, after the last one stored. */
+function assertEventsFollow(response: StoredResponse, events: readonly StoredEvent[]): void {
+  let last = response.events.at(-1)?.sequenceNumber ?? -Infinity;
+  for (const event of events) {
+    if (event.sequenceNumber <= last) {
+      throw new ConflictError(`event ${event.sequenceNumber} of response "${response.record.id}" does not follow ${last}`);
+    }
+    last = event.sequenceNumber;
+  }
+}
+
+function patchResponse(response: StoredResponse, patch: ResponsePatch): ResponseRecord {
+  const p = structuredClone(patch);
+  const r = response.record;
+  // Only the patchable fields are read, so a stray `id` or `tenant` in the patch changes nothing.
+  response.record = {
+    ...r,
+    status: p.status ?? r.status,
+    usage: p.usage === undefined ? r.usage : p.usage,
+    error: p.error === undefined ? r.error : p.error,
+    incompleteDetails: p.incompleteDetails === undefined ? r.incompleteDetails : p.incompleteDetails,
+    completedAt: p.completedAt === undefined ? r.completedAt : p.completedAt,
+    metadata: p.metadata ?? r.metadata,
+    expiresAt: p.expiresAt === undefined ? r.expiresAt : p.expiresAt,
+  };
+  return structuredClone(response.record);
 }
 
 /** Drops a conversation's hold on an item; the item goes when no response list holds it either. */

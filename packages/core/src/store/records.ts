@@ -86,4 +86,13 @@ export interface StoredEvent {
   data: JsonObject;
 }
 
+/** What a response writes when it ends: its last output items and events, and its final state. */
+export interface ResponseEnding {
+  /** Output items, appended after those already there (and to the response's conversation). */
+  items: readonly Item[];
+  /** Events of its stream, after those already stored. */
+  events: readonly StoredEvent[];
+  patch: ResponsePatch;
+}
+
 export type { Item };

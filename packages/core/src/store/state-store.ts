@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
-  ResponsePatch, ResponseRecord, StoredEvent,
+  ResponseEnding, ResponsePatch, ResponseRecord, StoredEvent,
 } from './records.js';
 
 /**
@@ -9,11 +9,21 @@ import type {
  * turn's history is loaded in one query, whatever the length of the conversation.
  */
 export interface StateStore {
-  /** Throws ConflictError when the id is taken. */
-  createResponse(record: NewResponseRecord): Promise<ResponseRecord>;
+  /**
+   * Stores a new response and, in the same transaction, its input items (appended as
+   * `appendItems` does to the response's input list and its conversation). All or none:
+   * throws ConflictError when the id or an item id is taken.
+   */
+  createResponse(record: NewResponseRecord, inputItems?: readonly Item[]): Promise<ResponseRecord>;
   getResponse(tenant: string, id: string): Promise<ResponseRecord | undefined>;
   /** Returns the updated record, or undefined when the tenant has no such response. */
   updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined>;
+  /**
+   * Ends a response in one transaction: appends its output items, then its events, then applies
+   * the patch, as `appendItems`, `appendEvents` and `updateResponse` would, all or none.
+   * Returns the updated record, or undefined (writing nothing) when the tenant has no such response.
+   */
+  finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined>;
   /** Deletes the response, its event log and its items that no conversation holds. */
   deleteResponse(tenant: string, id: string): Promise<boolean>;
 

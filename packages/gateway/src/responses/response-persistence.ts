@@ -48,9 +48,14 @@ export class ResponsePersistence {
   /** Writes what is left and the response's final state. Failures are logged: the client still gets its terminal event. */
   async finish(response: ResponseObject): Promise<void> {
     if (!this.store) return;
+    const items = this.items;
+    const events = this.events;
+    this.items = [];
+    this.events = [];
     try {
-      await this.flush();
-      await this.store.updateResponse(this.tenant, this.responseId, terminalPatch(response));
+      // One transaction for the last items, the last events and the final state.
+      const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, patch: terminalPatch(response) });
+      if (!ended) this.logger.warn('the response was gone before its end could be stored', { responseId: this.responseId });
     } catch (error) {
       this.logger.error('could not store the end of a response', { responseId: this.responseId, error: String(error) });
     }

@@ -88,10 +88,8 @@ export class ResponseRunner {
       completedAt: null,
       expiresAt: null,
     };
-    if (params.store) {
-      await store.createResponse(record);
-      await store.appendItems(tenant, { kind: 'response', responseId: id, role: 'input', conversationId: params.conversationId }, params.input);
-    }
+    // One transaction before the first token: the record and its input items.
+    if (params.store) await store.createResponse(record, params.input);
 
     const live = new LiveResponse(id, tenant, params.background);
     this.deps.active.add(live);

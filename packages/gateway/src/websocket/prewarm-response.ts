@@ -39,8 +39,7 @@ export async function prewarmResponse(store: StateStore, tenant: string, params:
     { type: 'response.completed', sequence_number: 1, response: completed },
   ];
   if (params.store) {
-    await store.createResponse({ ...record, status: 'completed', completedAt: createdAt, usage: completed.usage as unknown as JsonObject });
-    await store.appendItems(tenant, { kind: 'response', responseId: id, role: 'input', conversationId: params.conversationId }, params.input);
+    await store.createResponse({ ...record, status: 'completed', completedAt: createdAt, usage: completed.usage as unknown as JsonObject }, params.input);
     await store.appendEvents(tenant, id, events.map((event) => ({ sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject })));
   }
   return { response: completed, events };

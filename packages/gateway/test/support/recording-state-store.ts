@@ -1,6 +1,6 @@
 import type {
-  ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest, ResponsePatch,
-  ResponseRecord, StateStore, StoredEvent,
+  ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest, ResponseEnding,
+  ResponsePatch, ResponseRecord, StateStore, StoredEvent,
 } from '@agentport/core';
 
 /**
@@ -52,7 +52,7 @@ export class RecordingStateStore implements StateStore {
     this.writes.set(method, (this.writes.get(method) ?? 0) + 1);
   }
 
-  async createResponse(record: NewResponseRecord): Promise<ResponseRecord> {
+  async createResponse(record: NewResponseRecord, inputItems?: readonly Item[]): Promise<ResponseRecord> {
     this.wrote('createResponse');
     const hold = this.hold;
     this.hold = undefined;
@@ -60,7 +60,7 @@ export class RecordingStateStore implements StateStore {
       hold.reached();
       await hold.released;
     }
-    const stored = await this.inner.createResponse(record);
+    const stored = await this.inner.createResponse(record, inputItems);
     this.created.push({ tenant: record.tenant, id: record.id });
     return stored;
   }
@@ -72,6 +72,11 @@ export class RecordingStateStore implements StateStore {
   updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
     this.wrote('updateResponse');
     return this.inner.updateResponse(tenant, id, patch);
+  }
+
+  finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
+    this.wrote('finishResponse');
+    return this.inner.finishResponse(tenant, id, ending);
   }
 
   deleteResponse(tenant: string, id: string): Promise<boolean> {
