@@ -24,11 +24,10 @@ class FixedMcpHost implements McpHost {
     return this.tools[label];
   }
 
-  async serveMcpClient(exchange: McpEndpointExchange): Promise<void> {
+  async serveMcpClient(exchange: McpEndpointExchange): Promise<Response> {
     this.exchanges.push({ tenant: exchange.tenant, body: exchange.body, method: exchange.request.method });
     if (this.failure) throw this.failure;
-    exchange.response.writeHead(200, { 'content-type': 'application/json' });
-    exchange.response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools: [] } }));
+    return new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools: [] } }), { status: 200, headers: { 'content-type': 'application/json' } });
   }
 }
 

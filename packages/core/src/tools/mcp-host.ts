@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpToolDescription } from '../items/item.js';
 import type { ServerTool } from './tool.js';
 
@@ -21,11 +20,13 @@ export interface McpServerStatus {
   toolsListedAt: number | null;
 }
 
-/** One HTTP exchange of the MCP endpoint, already authenticated. */
+/**
+ * One request to the MCP endpoint, already authenticated, as a web-standard `Request` so the
+ * port carries no server framework: the host answers with a web-standard `Response`.
+ */
 export interface McpEndpointExchange {
-  request: IncomingMessage;
-  response: ServerResponse;
-  /** The JSON body, already parsed. */
+  request: Request;
+  /** The JSON body, already parsed (the `Request`'s own body is not read again). */
   body: unknown;
   /** The tenant of the caller's API key. */
   tenant: string;
@@ -48,6 +49,6 @@ export interface McpHost {
   listServerTools(label: string): McpToolDescription[] | undefined;
   /** Whether the hosted tools are served to MCP clients (`/v1/mcp`). */
   readonly servesMcpClients: boolean;
-  /** Answers one request of MCP's Streamable HTTP transport, writing the response itself. */
-  serveMcpClient(exchange: McpEndpointExchange): Promise<void>;
+  /** Answers one request of MCP's Streamable HTTP transport. */
+  serveMcpClient(exchange: McpEndpointExchange): Promise<Response>;
 }

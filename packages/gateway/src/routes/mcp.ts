@@ -1,5 +1,5 @@
 import { InvalidToolRequestError, type McpHost, type McpServerStatus, type McpToolDescription, type ServerTool } from '@agentport/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, notFound } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import type { RouteRegistrar } from '../http/gateway-server.js';
@@ -45,22 +45,22 @@ export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: Gat
   app.post('/v1/mcp', async (request, reply) => {
     const host = requireHost(ctx);
     if (!host.servesMcpClients) throw new ApiError(404, 'not_found_error', 'mcp_endpoint_disabled', 'The MCP endpoint is turned off (AGENTPORT_MCP__SERVE_TO_MCP_CLIENTS).');
-    // The host's MCP transport writes the response itself.
-    reply.hijack();
     const abort = new AbortController();
     reply.raw.once('close', () => abort.abort());
+    const localTools = { label: ctx.config.mcpBuiltinLabel, tools: await builtinServerTools(ctx, request.tenant) };
+    let answer: Response;
     try {
-      const localTools = { label: ctx.config.mcpBuiltinLabel, tools: await builtinServerTools(ctx, request.tenant) };
-      await host.serveMcpClient({ request: request.raw, response: reply.raw, body: request.body, tenant: request.tenant, signal: abort.signal, localTools });
+      answer = await host.serveMcpClient({ request: toWebRequest(request, abort.signal), body: request.body, tenant: request.tenant, signal: abort.signal, localTools });
     } catch (error) {
       request.log.error({ err: error }, 'the MCP endpoint failed');
-      if (!reply.raw.headersSent) {
-        reply.raw.writeHead(500, { 'content-type': 'application/json' });
-        reply.raw.end(JSON.stringify(jsonRpcError(-32603, 'Internal error')));
-      } else {
-        reply.raw.destroy();
-      }
+      return reply.status(500).send(jsonRpcError(-32603, 'Internal error'));
     }
+    void reply.status(answer.status);
+    answer.headers.forEach((value, name) => {
+      // fastify sets the length of what it sends itself.
+      if (name !== 'content-length' && name !== 'transfer-encoding') void reply.header(name, value);
+    });
+    return reply.send(answer.body === null ? '' : Buffer.from(await answer.arrayBuffer()));
   });
 
   app.route({
@@ -104,4 +104,16 @@ async function builtinServerTools(ctx: GatewayContext, tenant: string): Promise<
     if (error instanceof InvalidToolRequestError) return [];
     throw error;
   }
+}
+
+/** The request as a web-standard `Request`; its JSON body was parsed already and travels beside it. */
+function toWebRequest(request: FastifyRequest, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return new Request(new URL(request.url, `http://${request.headers.host ?? 'localhost'}`), {
+    method: request.method, headers, body: JSON.stringify(request.body ?? null), signal,
+  });
 }

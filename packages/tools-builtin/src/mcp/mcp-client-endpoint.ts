@@ -1,6 +1,6 @@
 import { type Logger, type McpEndpointExchange, namespacedToolName, newId, type ServerTool } from '@agentport/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import {
   type CallToolResult, CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool as SdkTool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -21,7 +21,7 @@ type ExposedTool =
 export class McpClientEndpoint {
   constructor(private readonly connections: () => readonly McpServerConnection[], private readonly logger: Logger) {}
 
-  async serve(exchange: McpEndpointExchange): Promise<void> {
+  async serve(exchange: McpEndpointExchange): Promise<Response> {
     const server = new Server({ ...MCP_CLIENT_INFO, name: 'agentport-gateway' }, { capabilities: { tools: {} } });
     const exposed = () => [...this.exposedTools(), ...localTools(exchange)];
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: exposed().map((candidate) => candidate.tool) }));
@@ -44,13 +44,15 @@ export class McpClientEndpoint {
         return { content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }], isError: true };
       }
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    exchange.response.once('close', () => {
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(exchange.request, { parsedBody: exchange.body });
+    } finally {
+      // Stateless: the JSON answer is complete, so this request's server and transport end here.
       void transport.close();
       void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(exchange.request, exchange.response, exchange.body);
+    }
   }
 
   private exposedTools(): ExposedTool[] {

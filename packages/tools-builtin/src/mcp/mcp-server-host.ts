@@ -107,7 +107,7 @@ export class McpServerHost implements McpHost {
     return [...(connection.cachedDescriptions() ?? [])];
   }
 
-  serveMcpClient(exchange: McpEndpointExchange): Promise<void> {
+  serveMcpClient(exchange: McpEndpointExchange): Promise<Response> {
     return this.endpoint.serve(exchange);
   }
 }
