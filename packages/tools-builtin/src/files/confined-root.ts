@@ -1,7 +1,7 @@
 import { constants, type Dirent } from 'node:fs';
 import { lstat, open, opendir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { BuiltinToolConfigError } from '../builtin-server/errors.js';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { isInsideDirectory, openRealDirectory } from '../builtin-server/real-directory.js';
 import { FileNotFoundError, PathOutsideRootError, WrongFileKindError } from './errors.js';
 
 /** A path inside the root, both as the caller named it and as it really is. */
@@ -50,15 +50,7 @@ export class ConfinedRoot {
 
   /** `root` must be an absolute path to a directory. */
   static async open(root: string): Promise<ConfinedRoot> {
-    if (!isAbsolute(root)) throw new BuiltinToolConfigError('files', `root must be an absolute path, not "${root}"`);
-    let real: string;
-    try {
-      real = await realpath(root);
-    } catch (error) {
-      throw new BuiltinToolConfigError('files', `root "${root}" does not exist`, { cause: error });
-    }
-    if (!(await stat(real)).isDirectory()) throw new BuiltinToolConfigError('files', `root "${root}" is not a directory`);
-    return new ConfinedRoot(real);
+    return new ConfinedRoot(await openRealDirectory('files', 'root', root));
   }
 
   /** Resolves `path` (relative to the root) to where it really leads, refusing anything outside. */
@@ -153,9 +145,7 @@ export class ConfinedRoot {
 
   /** Inside means the root itself or below it: the root's path followed by a separator, never a mere prefix (`/data` vs `/data2`). */
   private contains(path: string): boolean {
-    if (path === this.root) return true;
-    const prefix = this.root.endsWith(sep) ? this.root : `${this.root}${sep}`;
-    return path.startsWith(prefix);
+    return isInsideDirectory(this.root, path);
   }
 }
 

@@ -1,6 +1,7 @@
-import { lstat, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { lstat, realpath } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { BuiltinToolConfigError } from '../builtin-server/errors.js';
+import { isInsideDirectory, openRealDirectory } from '../builtin-server/real-directory.js';
 import { ArgumentRefusedError } from './errors.js';
 
 /**
@@ -17,14 +18,7 @@ export class WorkingDirectory {
 
   static async open(path: string): Promise<WorkingDirectory> {
     if (path === '') throw new BuiltinToolConfigError('shell', 'workingDirectory must be set (AGENTPORT_SHELL__WORKING_DIRECTORY) when the shell is enabled');
-    if (!isAbsolute(path)) throw new BuiltinToolConfigError('shell', `workingDirectory must be an absolute path, not "${path}"`);
-    let real: string;
-    try {
-      real = await realpath(path);
-    } catch (error) {
-      throw new BuiltinToolConfigError('shell', `workingDirectory "${path}" does not exist`, { cause: error });
-    }
-    if (!(await stat(real)).isDirectory()) throw new BuiltinToolConfigError('shell', `workingDirectory "${path}" is not a directory`);
+    const real = await openRealDirectory('shell', 'workingDirectory', path);
     return new WorkingDirectory(real);
   }
 
@@ -42,9 +36,7 @@ export class WorkingDirectory {
   }
 
   private contains(path: string): boolean {
-    if (path === this.path) return true;
-    const prefix = this.path.endsWith(sep) ? this.path : `${this.path}${sep}`;
-    return path.startsWith(prefix);
+    return isInsideDirectory(this.path, path);
   }
 }
 
