@@ -2,9 +2,9 @@ import { namespacedToolName } from '@agentport/core';
 import type { ScriptedStep } from '@agentport/core/testing';
 import { describe, expect, it } from 'vitest';
 import { CustomToolInputStream } from '../src/encoder/custom-tool-input-stream.js';
-import { type GatewayHarness, useGateways } from './support/gateway-harness.js';
-import type { StreamEvent } from './support/response-stream-checker.js';
-import { readSseEvents } from './support/sse-events.js';
+import { type GatewayHarness, useGateways } from '../src/testing/gateway-harness.js';
+import type { StreamEvent } from '../src/testing/response-stream-checker.js';
+import { readSseEvents } from '../src/testing/sse-events.js';
 
 const startGateway = useGateways();
 

@@ -3,7 +3,7 @@ import {
 } from '@agentport/core';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { useGateways } from './support/gateway-harness.js';
+import { useGateways } from '../src/testing/gateway-harness.js';
 
 /**
  * An `mcp` provider for one label that behaves like the MCP host's, without MCP: it records

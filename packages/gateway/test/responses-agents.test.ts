@@ -1,8 +1,8 @@
 import type { Agent, AgentEvent, AgentRun, RunContext } from '@agentport/core';
 import { describe, expect, it } from 'vitest';
-import { useGateways, withoutParsed } from './support/gateway-harness.js';
-import { checkResponseStream } from './support/response-stream-checker.js';
-import { readSseEvents } from './support/sse-events.js';
+import { useGateways, withoutParsed } from '../src/testing/gateway-harness.js';
+import { checkResponseStream } from '../src/testing/response-stream-checker.js';
+import { readSseEvents } from '../src/testing/sse-events.js';
 
 const startGateway = useGateways();
 

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { ResponseStream } from 'openai/lib/responses/ResponseStream';
 import { describe, expect, it } from 'vitest';
-import { GatewayHarness, useGateways } from './support/gateway-harness.js';
-import { checkResponseStream, type StreamEvent } from './support/response-stream-checker.js';
-import { readSseEvents } from './support/sse-events.js';
+import { GatewayHarness, useGateways } from '../src/testing/gateway-harness.js';
+import { checkResponseStream, type StreamEvent } from '../src/testing/response-stream-checker.js';
+import { readSseEvents } from '../src/testing/sse-events.js';
 
 const startGateway = useGateways();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useGateways } from './support/gateway-harness.js';
-import { readSseEvents } from './support/sse-events.js';
+import { useGateways } from '../src/testing/gateway-harness.js';
+import { readSseEvents } from '../src/testing/sse-events.js';
 
 const startGateway = useGateways();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useGateways } from './support/gateway-harness.js';
+import { useGateways } from '../src/testing/gateway-harness.js';
 
 const startGateway = useGateways();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useGateways } from './support/gateway-harness.js';
-import { checkResponseStream, type StreamEvent } from './support/response-stream-checker.js';
-import { readSseEvents } from './support/sse-events.js';
+import { useGateways } from '../src/testing/gateway-harness.js';
+import { checkResponseStream, type StreamEvent } from '../src/testing/response-stream-checker.js';
+import { readSseEvents } from '../src/testing/sse-events.js';
 
 const startGateway = useGateways();
 

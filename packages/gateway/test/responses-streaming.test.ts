@@ -1,8 +1,8 @@
 import { type ServerTool, staticToolProvider } from '@agentport/core';
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { useGateways, withoutParsed } from './support/gateway-harness.js';
-import { streamAndRetrieve } from './support/stream-and-retrieve.js';
+import { useGateways, withoutParsed } from '../src/testing/gateway-harness.js';
+import { streamAndRetrieve } from '../src/testing/stream-and-retrieve.js';
 
 const startGateway = useGateways();
 

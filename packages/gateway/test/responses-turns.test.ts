@@ -1,8 +1,8 @@
 import { APIError, NotFoundError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { useGateways, withoutParsed } from './support/gateway-harness.js';
-import { checkResponseStream, type StreamEvent } from './support/response-stream-checker.js';
-import { readSseEvents } from './support/sse-events.js';
+import { useGateways, withoutParsed } from '../src/testing/gateway-harness.js';
+import { checkResponseStream, type StreamEvent } from '../src/testing/response-stream-checker.js';
+import { readSseEvents } from '../src/testing/sse-events.js';
 
 const startGateway = useGateways();
 

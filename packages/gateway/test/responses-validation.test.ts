@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayHarness } from './support/gateway-harness.js';
+import { GatewayHarness } from '../src/testing/gateway-harness.js';
 
 /** A malformed `POST /v1/responses`: the body (a string is sent as it is), and the answer expected. */
 interface BadRequest {

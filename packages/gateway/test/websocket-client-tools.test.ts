@@ -1,9 +1,9 @@
 import type { ScriptedStep } from '@agentport/core/testing';
 import type { ResponsesWS } from 'openai/resources/responses/ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useGateways } from './support/gateway-harness.js';
-import { checkResponseStream, type StreamEvent } from './support/response-stream-checker.js';
-import { connectResponsesWS, type FrameLog } from './support/websocket-frames.js';
+import { useGateways } from '../src/testing/gateway-harness.js';
+import { checkResponseStream, type StreamEvent } from '../src/testing/response-stream-checker.js';
+import { connectResponsesWS, type FrameLog } from '../src/testing/websocket-frames.js';
 
 const startGateway = useGateways();
 const opened: ResponsesWS[] = [];

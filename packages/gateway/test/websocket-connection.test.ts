@@ -7,9 +7,9 @@ import {
 import type { ScriptedStep } from '@agentport/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { GatewayHarness, useGateways } from './support/gateway-harness.js';
-import { checkResponseStream } from './support/response-stream-checker.js';
-import { RawClient, websocketUrl } from './support/websocket-frames.js';
+import { GatewayHarness, useGateways } from '../src/testing/gateway-harness.js';
+import { checkResponseStream } from '../src/testing/response-stream-checker.js';
+import { RawClient, websocketUrl } from '../src/testing/websocket-frames.js';
 
 const startGateway = useGateways();
 const clients: RawClient[] = [];

@@ -23,7 +23,7 @@ import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
 import { expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Gateway } from '../src/gateway.js';
+import { Gateway } from '@agentport/gateway';
 
 const IDLE_CONNECTIONS = 2_000;
 const ACTIVE_STREAMS = 500;

@@ -5,9 +5,7 @@ import { SqliteStateStore } from '@agentport/store-sqlite';
 import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayHarness } from './support/gateway-harness.js';
-import { checkResponseStream } from './support/response-stream-checker.js';
-import { connectResponsesWS, RawClient } from './support/websocket-frames.js';
+import { GatewayHarness, checkResponseStream, connectResponsesWS, RawClient } from '@agentport/gateway/testing';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -6,11 +6,8 @@ import { SqliteStateStore } from '@agentport/store-sqlite';
 import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GatewayConfig } from '../src/gateway-config.js';
-import { GatewayHarness, withoutParsed } from './support/gateway-harness.js';
-import { checkResponseStream } from './support/response-stream-checker.js';
-import { readSseEvents } from './support/sse-events.js';
-import { streamAndRetrieve } from './support/stream-and-retrieve.js';
+import type { GatewayConfig } from '@agentport/gateway';
+import { GatewayHarness, withoutParsed, checkResponseStream, readSseEvents, streamAndRetrieve } from '@agentport/gateway/testing';
 
 /** The real stack under the gateway: the vLLM adapter against the fake vLLM server, SQLite on a temp file. */
 interface Stack {

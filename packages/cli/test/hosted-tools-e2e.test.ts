@@ -13,8 +13,7 @@ import {
 import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayHarness, withoutParsed } from './support/gateway-harness.js';
-import { streamAndRetrieve } from './support/stream-and-retrieve.js';
+import { GatewayHarness, withoutParsed, streamAndRetrieve } from '@agentport/gateway/testing';
 
 /**
  * The hosted tools end to end: the `openai` SDK against the real gateway, the vLLM adapter

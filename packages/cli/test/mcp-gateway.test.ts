@@ -9,8 +9,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filesToolProvider, FILES_DEFAULTS, McpServerHost, type McpServerDefinition, type McpServerHostOptions, McpToolProvider } from '../src/index.js';
-import { HttpMcpTestServer, QUICK_SETTINGS, stdioServer } from './mcp-support.js';
+import { filesToolProvider, FILES_DEFAULTS, McpServerHost, type McpServerDefinition, type McpServerHostOptions, McpToolProvider } from '@agentport/tools-builtin';
+import { HttpMcpTestServer, QUICK_SETTINGS, stdioServer } from '../../tools-builtin/test/mcp-support.js';
 
 const KEY_A = 'sk-team-a';
 const KEY_B = 'sk-team-b';

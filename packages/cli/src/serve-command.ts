@@ -1,7 +1,8 @@
 import { type AnyPlugin, createApp, createConsoleLogger, type Logger, TOKENS } from '@agentport/core';
 import { sqliteStore } from '@agentport/store-sqlite';
+import { builtinTools } from '@agentport/tools-builtin';
 import { vllm } from '@agentport/vllm-adapter';
-import { GATEWAY_HANDLE, gateway } from '../gateway-plugin.js';
+import { GATEWAY_HANDLE, gateway } from '@agentport/gateway';
 import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './serve-options.js';
 import { VllmProcess } from './vllm-process.js';
 
@@ -14,7 +15,7 @@ export interface ServeHandle {
   stop(): Promise<void>;
 }
 
-/** `agentport serve`: composes vLLM, SQLite, the built-in tools when installed, and the gateway. */
+/** `agentport serve`: composes vLLM, SQLite, the built-in tools (each off until configured) and the gateway. */
 export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<ServeHandle | undefined> {
   const options = parseServeOptions(argv);
   if (options.help) {
@@ -22,7 +23,7 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     return undefined;
   }
   const logger = createConsoleLogger('info');
-  const plugins: AnyPlugin[] = [vllm(), sqliteStore(), ...(await builtinToolPlugins(logger)), gateway()];
+  const plugins: AnyPlugin[] = [vllm(), sqliteStore(), ...builtinTools(), gateway()];
   const app = await createApp({
     plugins,
     logger,
@@ -64,18 +65,4 @@ function overridesFrom(options: ServeOptions, env: NodeJS.ProcessEnv): Record<st
       ...(options.apiKeys.length === 0 ? {} : { apiKeys: options.apiKeys }),
     },
   };
-}
-
-/** `@agentport/tools-builtin`'s plugins when that package is installed; none otherwise. */
-async function builtinToolPlugins(logger: Logger): Promise<AnyPlugin[]> {
-  const specifier = '@agentport/tools-builtin';
-  let module: { builtinTools?: () => AnyPlugin[] | AnyPlugin };
-  try {
-    module = await import(specifier) as typeof module;
-  } catch {
-    logger.info('@agentport/tools-builtin is not installed: serving function tools only');
-    return [];
-  }
-  const plugins = module.builtinTools?.() ?? [];
-  return Array.isArray(plugins) ? plugins : [plugins];
 }

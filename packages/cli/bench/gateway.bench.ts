@@ -21,7 +21,7 @@ import { SqliteStateStore } from '@agentport/store-sqlite';
 import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type RecordedRequest } from '@agentport/vllm-adapter/testing';
 import { expect, test } from 'vitest';
-import { Gateway } from '../src/gateway.js';
+import { Gateway } from '@agentport/gateway';
 
 const MODEL = 'fake-model';
 const TOKENS_PER_STREAM = 200;

@@ -8,7 +8,7 @@ import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

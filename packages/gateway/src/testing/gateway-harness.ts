@@ -4,8 +4,8 @@ import {
 import { ScriptedModel, type ScriptedSteps } from '@agentport/core/testing';
 import OpenAI from 'openai';
 import { afterEach } from 'vitest';
-import { Gateway } from '../../src/gateway.js';
-import type { GatewayConfig } from '../../src/gateway-config.js';
+import { Gateway } from '../gateway.js';
+import type { GatewayConfig } from '../gateway-config.js';
 import { ObservedModel } from './observed-model.js';
 import { RecordingStateStore } from './recording-state-store.js';
 

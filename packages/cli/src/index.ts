@@ -1,0 +1,3 @@
+export { serve, type ServeHandle } from './serve-command.js';
+export { parseServeOptions, SERVE_USAGE, type ServeOptions, UsageError } from './serve-options.js';
+export { VllmProcess, type VllmProcessOptions } from './vllm-process.js';
