@@ -15,7 +15,7 @@ describe('examples/mcp-hosting', () => {
     server.enqueue({ parts: [{ type: 'text', text: 'Yes: 12 blue enamel mugs are in stock.' }] });
 
     const { stdout } = await promisify(execFile)(process.execPath, [main, 'Do we have blue mugs in stock?'], {
-      env: { ...process.env, AGENTPORT_VLLM__BASE_URL: server.url, AGENTPORT_GATEWAY__LOG_LEVEL: 'silent' },
+      env: { ...process.env, AGENTPORT_VLLM__BASE_URL: server.url, AGENTPORT_LOG__LEVEL: 'silent' },
       timeout: 20_000,
     });
 

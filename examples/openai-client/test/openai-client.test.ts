@@ -30,7 +30,7 @@ async function startGateway(turns: FakeTurn[]): Promise<{ fake: FakeVllmServer; 
   cleanups.push(async () => model.close());
   const gateway = await Gateway.create({
     store, model, logger: silentLogger,
-    config: { port: 0, logLevel: 'silent', apiKeys: [`${API_KEY}:team-a`] },
+    config: { port: 0, apiKeys: [`${API_KEY}:team-a`] },
   });
   await gateway.listen();
   cleanups.push(() => gateway.close(0));

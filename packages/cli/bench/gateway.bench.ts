@@ -187,7 +187,7 @@ async function measureStore(store: string, stateStore: StateStore, fake: FakeVll
   const gateway = await Gateway.create({
     store: stateStore, model, logger: silentLogger,
     // Open, unthrottled, and room for every concurrent stream: the limits are not what is measured.
-    config: { port: 0, logLevel: 'silent', requestsPerMinute: 0, maxConcurrentRuns: maxStreams },
+    config: { port: 0, requestsPerMinute: 0, maxConcurrentRuns: maxStreams },
   });
   await gateway.listen();
   const sides = [directSide(fake.url), gatewaySide(gateway.url)] as const;
@@ -221,7 +221,7 @@ test('the gateway vs the fake vLLM server read directly: time to first token and
   try {
     // Vitest's table: one whole stream through the gateway (SQLite) and directly, each run on its own.
     const model = new VllmAgentModel({ baseUrl: fake.url, model: MODEL });
-    const gateway = await Gateway.create({ store: sqlite, model, logger: silentLogger, config: { port: 0, logLevel: 'silent', requestsPerMinute: 0 } });
+    const gateway = await Gateway.create({ store: sqlite, model, logger: silentLogger, config: { port: 0, requestsPerMinute: 0 } });
     await gateway.listen();
     try {
       const direct = directSide(fake.url);

@@ -137,7 +137,7 @@ async function measureMemory(): Promise<MemoryFigures> {
   const model = new ScriptedModel(() => ({ parts: [{ type: 'text', text: 'Working on it' }, { type: 'delay', ms: 600_000 }] }));
   const gateway = await Gateway.create({
     store: new MemoryStateStore(), model, logger: silentLogger,
-    config: { port: 0, logLevel: 'silent', requestsPerMinute: 0, maxConcurrentRuns: ACTIVE_STREAMS, wsPingIntervalMs: 0 },
+    config: { port: 0, requestsPerMinute: 0, maxConcurrentRuns: ACTIVE_STREAMS, wsPingIntervalMs: 0 },
   });
   await gateway.listen();
   const figures: MemoryFigures = { bareIdle: [], gatewayIdle: [], activeStream: [] };
@@ -209,7 +209,7 @@ test('WebSocket endpoint: memory per connection and per active stream, turns per
   const model = new VllmAgentModel({ baseUrl: fake.url, model: MODEL, maxRetries: 0 });
   const gateway = await Gateway.create({
     store: new MemoryStateStore(), model, logger: silentLogger,
-    config: { port: 0, logLevel: 'silent', requestsPerMinute: 0, wsMaxQueuedRequests: PIPELINED_TURNS },
+    config: { port: 0, requestsPerMinute: 0, wsMaxQueuedRequests: PIPELINED_TURNS },
   });
   await gateway.listen();
   const client = await CountingClient.open(wsUrlOf(gateway));

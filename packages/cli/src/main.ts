@@ -15,8 +15,11 @@ async function main(): Promise<number> {
   if (!handle) return 0;
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
-      process.stderr.write(`${signal}: finishing running responses, then stopping\n`);
-      void handle.stop().then(resolve, resolve);
+      handle.logger.info({ signal }, 'finishing running responses, then stopping');
+      void handle.stop().then(() => {
+        handle.logger.info('stopped');
+        resolve();
+      }, resolve);
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));

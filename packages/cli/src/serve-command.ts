@@ -1,8 +1,9 @@
-import { type AnyPlugin, createApp, createConsoleLogger, type Logger, TOKENS } from '@agentport/core';
+import { type AnyPlugin, createApp, type Logger, TOKENS } from '@agentport/core';
 import { sqliteStore } from '@agentport/store-sqlite';
 import { builtinTools } from '@agentport/tools-builtin';
 import { vllm } from '@agentport/vllm-adapter';
 import { GATEWAY_HANDLE, gateway } from '@agentport/gateway';
+import { cliLogDestination } from './cli-log-destination.js';
 import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './serve-options.js';
 import { VllmProcess } from './vllm-process.js';
 
@@ -12,6 +13,8 @@ const VLLM_READY_TIMEOUT_MS = 30 * 60_000;
 
 export interface ServeHandle {
   url: string;
+  /** The app's logger: the CLI's own lines (shutdown) go through it too. */
+  logger: Logger;
   stop(): Promise<void>;
 }
 
@@ -22,13 +25,14 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     out.write(`${SERVE_USAGE}\n`);
     return undefined;
   }
-  const logger = createConsoleLogger('info');
   const plugins: AnyPlugin[] = [vllm(), sqliteStore(), ...builtinTools(), gateway()];
+  const destination = cliLogDestination();
   const app = await createApp({
     plugins,
-    logger,
+    ...(destination ? { logDestination: destination } : {}),
     config: { env, ...(options.config === undefined ? {} : { file: options.config }), overrides: overridesFrom(options, env) },
   });
+  const { logger } = app;
   const catalog = app.get(TOKENS.ModelCatalog);
   const vllmProcess = options.vllmArgs.length > 0
     ? await VllmProcess.start(catalog, { args: options.vllmArgs, readyTimeoutMs: VLLM_READY_TIMEOUT_MS, logger })
@@ -41,12 +45,12 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   }
   const url = app.get(GATEWAY_HANDLE).gateway!.url;
   const readiness = await catalog.ready({ signal: AbortSignal.timeout(5_000) });
-  out.write(`agentport is serving the OpenAI Responses API at ${url}/v1\n`);
-  out.write(readiness.ready
-    ? `upstream: ready, serving ${readiness.model}\n`
-    : `upstream: NOT reachable (${readiness.reason}); requests will fail until it answers. /readyz says so too.\n`);
+  logger.info({ url: `${url}/v1` }, `agentport is serving the OpenAI Responses API at ${url}/v1`);
+  if (readiness.ready) logger.info({ model: readiness.model }, `upstream: ready, serving ${readiness.model}`);
+  else logger.warn({ reason: readiness.reason }, `upstream: NOT reachable (${readiness.reason}); requests will fail until it answers. /readyz says so too.`);
   return {
     url,
+    logger,
     async stop() {
       await app.stop();
       await vllmProcess?.stop();

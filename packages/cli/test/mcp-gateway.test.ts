@@ -42,7 +42,7 @@ async function startStack(definitions: McpServerDefinition[], turns: FakeTurn[],
     tools: [new McpToolProvider(host), ...extraProviders],
     mcpHost: host,
     logger: silentLogger,
-    config: { port: 0, logLevel: 'silent', apiKeys: [`${KEY_A}:team-a`, `${KEY_B}:team-b`] },
+    config: { port: 0, apiKeys: [`${KEY_A}:team-a`, `${KEY_B}:team-b`] },
   });
   await gateway.listen();
   cleanups.push(() => gateway.close(0));

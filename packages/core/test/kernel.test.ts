@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MissingPortError, PluginError } from '../src/errors.js';
 import { createApp, type AnyPlugin } from '../src/kernel/create-app.js';
 import { definePlugin } from '../src/kernel/define-plugin.js';
-import type { Logger } from '../src/kernel/logger.js';
+import { createRecordingLogger } from '../src/testing/recording-logger.js';
 import { MissingPortsError } from '../src/kernel/missing-ports-error.js';
 import type { Plugin } from '../src/kernel/plugin.js';
 import { definePort } from '../src/kernel/port-token.js';
@@ -13,21 +13,6 @@ import { TOKENS } from '../src/kernel/tokens.js';
 
 const Greeting = definePort<string>('test.Greeting', { providedBy: '@agentport/test-greetings: greetings()', multiple: true });
 const Clock = definePort<{ now(): number }>('test.Clock', { providedBy: '@agentport/test-clock: clock()' });
-const Counter = definePort<{ value: number }>('test.Counter', { providedBy: '@agentport/test-counter: counter()' });
-
-interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-function recordingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push({ level, message, fields });
-  };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 /** A plugin that writes what happens to it into `events`. */
 function tracedPlugin(name: string, events: string[], behaviour: { failStart?: boolean; failStop?: boolean } = {}): Plugin {
@@ -61,7 +46,7 @@ describe('plugin lifecycle', () => {
     const events: string[] = [];
     const app = await createApp({
       plugins: [tracedPlugin('a', events), tracedPlugin('b', events), tracedPlugin('c', events)],
-      logger: recordingLogger(),
+      logger: createRecordingLogger(),
       config: { env: {} },
     });
     expect(events).toEqual(['register a', 'register b', 'register c']);
@@ -73,7 +58,7 @@ describe('plugin lifecycle', () => {
 
   it('stops each plugin once however often stop is called, and start is idempotent', async () => {
     const events: string[] = [];
-    const app = await createApp({ plugins: [tracedPlugin('a', events)], logger: recordingLogger(), config: { env: {} } });
+    const app = await createApp({ plugins: [tracedPlugin('a', events)], logger: createRecordingLogger(), config: { env: {} } });
     await Promise.all([app.start(), app.start()]);
     await Promise.all([app.stop(), app.stop()]);
     await app.stop();
@@ -83,7 +68,7 @@ describe('plugin lifecycle', () => {
 
   it('rolls back the started plugins in reverse when one fails to start', async () => {
     const events: string[] = [];
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const app = await createApp({
       plugins: [tracedPlugin('a', events), tracedPlugin('b', events), tracedPlugin('c', events, { failStart: true }), tracedPlugin('d', events)],
       logger,
@@ -101,7 +86,7 @@ describe('plugin lifecycle', () => {
 
   it('logs a plugin that fails to stop and still stops the others', async () => {
     const events: string[] = [];
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const app = await createApp({
       plugins: [tracedPlugin('a', events), tracedPlugin('b', events, { failStop: true }), tracedPlugin('c', events)],
       logger,
@@ -110,13 +95,13 @@ describe('plugin lifecycle', () => {
     await app.start();
     await app.stop();
     expect(events.slice(-3)).toEqual(['stop c', 'stop b', 'stop a']);
-    expect(logger.lines).toContainEqual({ level: 'error', message: 'plugin failed to stop', fields: { plugin: 'b', error: 'b cannot stop' } });
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'plugin failed to stop', plugin: 'b', error: 'b cannot stop' }));
   });
 
   it('rejects two plugins with the same name', async () => {
     const events: string[] = [];
     const error = await thrownBy(
-      createApp({ plugins: [tracedPlugin('a', events), tracedPlugin('a', events)], logger: recordingLogger(), config: { env: {} } }),
+      createApp({ plugins: [tracedPlugin('a', events), tracedPlugin('a', events)], logger: createRecordingLogger(), config: { env: {} } }),
     );
     expect(error).toBeInstanceOf(PluginError);
     expect(error).toMatchObject({ plugin: 'a', message: 'plugin "a": is listed twice; plugin names must be unique (each names a config section and env prefix)' });
@@ -130,84 +115,56 @@ describe('plugin lifecycle', () => {
         throw new Error('no credentials');
       },
     };
-    const error = await thrownBy(createApp({ plugins: [failing], logger: recordingLogger(), config: { env: {} } }));
+    const error = await thrownBy(createApp({ plugins: [failing], logger: createRecordingLogger(), config: { env: {} } }));
     expect(error).toBeInstanceOf(PluginError);
     expect((error as Error).message).toBe('plugin "failing": failed to register: no credentials');
   });
 });
 
 describe('ports', () => {
-  it('returns every binding of a multiple port in plugin order, values and factories alike', async () => {
+  it('returns every binding of a multiple port in plugin order', async () => {
     const first: Plugin = { name: 'first', register: (ctx) => ctx.bind(Greeting, 'hello') };
-    const second: Plugin = { name: 'second', register: (ctx) => ctx.bindFactory(Greeting, () => 'bonjour') };
+    const second: Plugin = { name: 'second', register: (ctx) => ctx.bind(Greeting, 'bonjour') };
     const third: Plugin = { name: 'third', register: (ctx) => ctx.bind(Greeting, 'hallo') };
-    const app = await createApp({ plugins: [first, second, third], logger: recordingLogger(), config: { env: {} } });
+    const app = await createApp({ plugins: [first, second, third], logger: createRecordingLogger(), config: { env: {} } });
     expect(app.getAll(Greeting)).toEqual(['hello', 'bonjour', 'hallo']);
     expect(() => app.get(Greeting)).toThrow(new TypeError('test.Greeting is a multiple port: use getAll(), not get()'));
   });
 
   it('gives an empty list for a multiple port nobody bound, and undefined from tryGet', async () => {
-    const app = await createApp({ plugins: [], logger: recordingLogger(), config: { env: {} } });
+    const app = await createApp({ plugins: [], logger: createRecordingLogger(), config: { env: {} } });
     expect(app.getAll(Greeting)).toEqual([]);
     expect(app.tryGet(Clock)).toBeUndefined();
     expect(() => app.get(Clock)).toThrow(new MissingPortError('test.Clock', '@agentport/test-clock: clock()'));
   });
 
-  it('calls a factory once, on first use, after every plugin registered', async () => {
-    let calls = 0;
-    // The counter's factory needs the clock, which a later plugin binds.
-    const counter: Plugin = {
-      name: 'counter',
-      register(ctx) {
-        ctx.bindFactory(Counter, (resolve) => {
-          calls += 1;
-          return { value: resolve.get(Clock).now() };
-        });
-      },
-    };
-    const clock: Plugin = { name: 'clock', register: (ctx) => ctx.bind(Clock, { now: () => 42 }) };
-    const app = await createApp({ plugins: [counter, clock], logger: recordingLogger(), config: { env: {} } });
-    expect(calls).toBe(0);
-    const resolved = app.get(Counter);
-    expect(resolved).toEqual({ value: 42 });
-    expect(app.get(Counter)).toBe(resolved);
-    expect(app.tryGet(Counter)).toBe(resolved);
-    expect(calls).toBe(1);
-  });
-
-  it('lets the error of a factory that needs an unbound port reach the caller', async () => {
-    const counter: Plugin = { name: 'counter', register: (ctx) => ctx.bindFactory(Counter, (resolve) => ({ value: resolve.get(Clock).now() })) };
-    const app = await createApp({ plugins: [counter], logger: recordingLogger(), config: { env: {} } });
-    expect(() => app.get(Counter)).toThrow(new MissingPortError('test.Clock', '@agentport/test-clock: clock()'));
-  });
-
   it('rejects a second binding of a single port, naming both plugins', async () => {
     const one: Plugin = { name: 'one', register: (ctx) => ctx.bind(Clock, { now: () => 1 }) };
-    const two: Plugin = { name: 'two', register: (ctx) => ctx.bindFactory(Clock, () => ({ now: () => 2 })) };
-    const error = await thrownBy(createApp({ plugins: [one, two], logger: recordingLogger(), config: { env: {} } }));
+    const two: Plugin = { name: 'two', register: (ctx) => ctx.bind(Clock, { now: () => 2 }) };
+    const error = await thrownBy(createApp({ plugins: [one, two], logger: createRecordingLogger(), config: { env: {} } }));
     expect(error).toBeInstanceOf(PluginError);
     expect((error as Error).message).toBe('plugin "two": test.Clock is already bound by "one"; it takes a single implementation');
   });
 
   it('binds the app logger to TOKENS.Logger and gives each plugin a logger that names it', async () => {
-    const logger = recordingLogger();
+    const logger = createRecordingLogger();
     const chatty: Plugin = {
       name: 'chatty',
       register(ctx) {
-        ctx.logger.info('registered', { ports: 0 });
+        ctx.logger.info({ ports: 0 }, 'registered');
       },
     };
     const app = await createApp({ plugins: [chatty], logger, config: { env: {} } });
     expect(app.get(TOKENS.Logger)).toBe(logger);
     expect(app.logger).toBe(logger);
-    expect(logger.lines).toEqual([{ level: 'info', message: 'registered', fields: { plugin: 'chatty', ports: 0 } }]);
+    expect(logger.lines).toMatchObject([{ level: 'info', msg: 'registered', plugin: 'chatty', ports: 0 }]);
   });
 });
 
 describe('start checks', () => {
   it('fails on a required port nobody bound, saying which package provides it', async () => {
     const agent: Plugin = { name: 'agent', requires: [TOKENS.AgentModel, Clock], register: (ctx) => ctx.bind(Clock, { now: () => 0 }) };
-    const error = await thrownBy(createApp({ plugins: [agent], logger: recordingLogger(), config: { env: {} } }));
+    const error = await thrownBy(createApp({ plugins: [agent], logger: createRecordingLogger(), config: { env: {} } }));
     expect(error).toBeInstanceOf(MissingPortError);
     expect(error).toMatchObject({ code: 'missing_port', port: 'AgentModel' });
     expect((error as Error).message).toBe('no AgentModel is configured: add a plugin that provides it (@agentport/vllm-adapter: vllm())');
@@ -216,7 +173,7 @@ describe('start checks', () => {
   it('lists every missing port, one line each, once however many plugins require it', async () => {
     const gateway: Plugin = { name: 'gateway', requires: [TOKENS.AgentModel, TOKENS.StateStore], register: () => undefined };
     const agent: Plugin = { name: 'agent', requires: [TOKENS.AgentModel], register: () => undefined };
-    const error = await thrownBy(createApp({ plugins: [gateway, agent], logger: recordingLogger(), config: { env: {} } }));
+    const error = await thrownBy(createApp({ plugins: [gateway, agent], logger: createRecordingLogger(), config: { env: {} } }));
     expect(error).toBeInstanceOf(MissingPortsError);
     expect(error).toBeInstanceOf(MissingPortError);
     expect((error as Error).message.split('\n')).toEqual([
@@ -228,7 +185,7 @@ describe('start checks', () => {
   it('passes when a multiple port a plugin requires has at least one binding', async () => {
     const provider: Plugin = { name: 'provider', register: (ctx) => ctx.bind(Greeting, 'hi') };
     const consumer: Plugin = { name: 'consumer', requires: [Greeting], register: () => undefined };
-    const app = await createApp({ plugins: [consumer, provider], logger: recordingLogger(), config: { env: {} } });
+    const app = await createApp({ plugins: [consumer, provider], logger: createRecordingLogger(), config: { env: {} } });
     expect(app.getAll(Greeting)).toEqual(['hi']);
   });
 });
@@ -254,17 +211,16 @@ describe('plugin config', () => {
         },
       });
       const plugins: AnyPlugin[] = [vllm, tracedPlugin('other', [])];
-      const logger = recordingLogger();
+      const logger = createRecordingLogger();
       const app = await createApp({ plugins, logger, config: { file, env: { AGENTPORT_VLLM__MAX_CONNECTIONS: '3' } } });
       await app.start();
       await app.stop();
       expect(seen).toEqual(['from-file/3', 'start from-file']);
       expect(app.config).toEqual({ vllm: { model: 'from-file', maxConnections: 3 }, other: {} });
-      expect(logger.lines).toContainEqual({
+      expect(logger.lines).toContainEqual(expect.objectContaining({
         level: 'warn',
-        message: `config file ${file}: section "unused" matches no plugin of this app; it is ignored`,
-        fields: undefined,
-      });
+        msg: `config file ${file}: section "unused" matches no plugin of this app; it is ignored`,
+      }));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -27,9 +27,6 @@ function recordingContext(): { ctx: PluginContext<Record<string, unknown>>; boun
     config: {},
     logger: silentLogger,
     bind: (port, value) => bound.set(port.id, [...(bound.get(port.id) ?? []), value]),
-    bindFactory: () => {
-      throw new Error('memoryStore() binds a value, not a factory');
-    },
     resolve,
   };
   return { ctx, bound };

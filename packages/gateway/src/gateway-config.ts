@@ -1,3 +1,5 @@
+import { configDefaults } from '@agentport/core';
+
 /** The gateway plugin's config: section `gateway`, env `AGENTPORT_GATEWAY__<KEY>`. */
 export interface GatewayConfig {
   host: string;
@@ -17,7 +19,6 @@ export interface GatewayConfig {
   maxRunSeconds: number;
   /** On shutdown, how long running streams may finish before they are cancelled. */
   shutdownGraceSeconds: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Largest WebSocket frame a client may send; a larger one closes the socket (1009). */
   wsMaxFrameBytes: number;
   /** `response.create` frames waiting behind the running one on a connection; more get an error frame (429). */
@@ -47,6 +48,12 @@ export interface GatewayConfig {
   reasoningEncryptionKey: string;
   /** The server label of the built-in tools (shell, http_get, files) that `/v1/mcp` serves beside the hosted MCP servers. */
   mcpBuiltinLabel: string;
+  /** Items one `POST /v1/conversations` may add (OpenAI allows 20). */
+  maxConversationItemsPerRequest: number;
+  /** How long `/readyz` waits for the store and for the upstream before calling them not ready. */
+  readinessProbeTimeoutMs: number;
+  /** How long `GET /v1/models` waits for the upstream's list before answering with the models known so far. */
+  modelListTimeoutMs: number;
 }
 
 export const gatewayConfigSchema = {
@@ -64,7 +71,6 @@ export const gatewayConfigSchema = {
     maxToolCalls: { type: 'integer', minimum: 1, default: 50 },
     maxRunSeconds: { type: 'integer', minimum: 1, default: 600 },
     shutdownGraceSeconds: { type: 'integer', minimum: 0, default: 10 },
-    logLevel: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
     wsMaxFrameBytes: { type: 'integer', minimum: 1024, default: 16 * 1024 * 1024 },
     wsMaxQueuedRequests: { type: 'integer', minimum: 0, default: 16 },
     wsMaxBufferedBytes: { type: 'integer', minimum: 1024, default: 8 * 1024 * 1024 },
@@ -76,14 +82,16 @@ export const gatewayConfigSchema = {
     codexModels: { type: 'object', additionalProperties: { type: 'object' }, default: {} },
     reasoningEncryptionKey: { type: 'string', default: '' },
     mcpBuiltinLabel: { type: 'string', minLength: 1, default: 'builtin' },
+    maxConversationItemsPerRequest: { type: 'integer', minimum: 1, default: 20 },
+    readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000 },
+    modelListTimeoutMs: { type: 'integer', minimum: 1, default: 5_000 },
   },
 } as const;
 
-export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
-  host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024, apiKeys: [], apiKeysFile: '',
-  requestsPerMinute: 600, maxConcurrentRuns: 32, maxSteps: 10, maxToolCalls: 50, maxRunSeconds: 600,
-  shutdownGraceSeconds: 10, logLevel: 'info',
-  wsMaxFrameBytes: 16 * 1024 * 1024, wsMaxQueuedRequests: 16, wsMaxBufferedBytes: 8 * 1024 * 1024, wsSlowReaderGraceMs: 10_000,
-  wsPingIntervalMs: 30_000, wsCloseTimeoutMs: 5_000, wsMaxUnstoredResponses: 1_000, wsToolResultTimeoutMs: 120_000,
-  codexModels: {}, reasoningEncryptionKey: '', mcpBuiltinLabel: 'builtin',
-};
+/** Every key's default, read from the schema (the one place defaults are written). */
+export const DEFAULT_GATEWAY_CONFIG: Readonly<GatewayConfig> = Object.freeze(configDefaults<GatewayConfig>(gatewayConfigSchema));
+
+// The schema and the interface name the same keys; a key added to one only does not compile.
+type SchemaKeys = keyof typeof gatewayConfigSchema.properties;
+const sameKeys: [SchemaKeys, keyof GatewayConfig] extends [keyof GatewayConfig, SchemaKeys] ? true : never = true;
+void sameKeys;

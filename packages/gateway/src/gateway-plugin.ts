@@ -35,7 +35,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         store: resolve.get(TOKENS.StateStore),
         model: resolve.tryGet(TOKENS.AgentModel),
         agents: resolve.getAll(TOKENS.Agent),
-        tools: resolve.tryGet(TOKENS.ToolRegistry) ?? new ToolRegistry(providers),
+        tools: new ToolRegistry(providers),
         catalog: resolve.tryGet(TOKENS.ModelCatalog),
         mcpHost: resolve.tryGet(TOKENS.McpHost),
         config: ctx.config,
@@ -43,7 +43,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         routes: options.routes ?? [],
       });
       const address = await handle.gateway.listen();
-      ctx.logger.info(`agentport gateway listening on ${address}`);
+      ctx.logger.info({ url: address }, 'listening');
     },
     async stop() {
       await handle.gateway?.close();

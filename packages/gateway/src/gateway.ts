@@ -1,6 +1,6 @@
 import {
   type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type McpHost, type ModelCatalog, type StateStore,
-  type ToolProvider, ToolLoopAgent, ToolRegistry, createConsoleLogger,
+  type ToolProvider, ToolLoopAgent, ToolRegistry, createLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
 import { ReasoningSeal } from './codex/reasoning-seal.js';
@@ -36,7 +36,7 @@ export class Gateway {
 
   static async create(parts: GatewayParts): Promise<Gateway> {
     const config = { ...DEFAULT_GATEWAY_CONFIG, ...parts.config };
-    const logger = parts.logger ?? createConsoleLogger(config.logLevel);
+    const logger = parts.logger ?? createLogger();
     const tools = Array.isArray(parts.tools) ? new ToolRegistry(parts.tools) : parts.tools;
     const defaultAgent = parts.model
       ? new ToolLoopAgent({ name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls })

@@ -28,7 +28,7 @@ async function start(parts: Partial<GatewayParts> = {}): Promise<string> {
   gateway = await Gateway.create({
     store: new MemoryStateStore(),
     ...parts,
-    config: { port: 0, logLevel: 'silent', ...parts.config },
+    config: { port: 0, ...parts.config },
     logger: silentLogger,
   });
   await gateway.listen();

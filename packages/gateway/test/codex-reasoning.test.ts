@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type AgentEvent, ConfigError, type Item, JsonSchemaValidator, type Logger, ToolLoopAgent,
 } from '@agentport/core';
-import { ScriptedModel } from '@agentport/core/testing';
+import { createRecordingLogger, ScriptedModel } from '@agentport/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ReasoningSeal } from '../src/codex/reasoning-seal.js';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../src/encoder/response-event-encoder.js';
@@ -10,10 +10,11 @@ import type { CreateResponseParams } from '../src/request/create-response-params
 import { parseCreateResponse } from '../src/request/parse-create-response.js';
 import { requestEcho, toResponseObject } from '../src/responses/response-object-builder.js';
 
-/** A logger that keeps its warnings, to check what was logged. */
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return { warnings, debug: () => undefined, info: () => undefined, warn: (message) => { warnings.push(message); }, error: () => undefined };
+/** A logger that keeps its warnings' messages, to check what was logged. */
+function recordingLogger(): Logger & { readonly warnings: string[] } {
+  const logger = createRecordingLogger('warn');
+  Object.defineProperty(logger, 'warnings', { get: () => logger.lines.map((line) => line.msg) });
+  return logger as unknown as Logger & { readonly warnings: string[] };
 }
 
 const EXEC_COMMAND = {

@@ -13,7 +13,7 @@ async function start(options: { model?: ScriptedModel; config?: GatewayParts['co
   gateway = await Gateway.create({
     store: new MemoryStateStore(),
     model: options.model ?? new ScriptedModel([{ parts: [{ type: 'text', text: 'unused' }] }]),
-    config: { port: 0, logLevel: 'silent', ...options.config },
+    config: { port: 0, ...options.config },
     logger: silentLogger,
   });
   await gateway.listen();

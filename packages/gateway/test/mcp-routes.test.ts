@@ -56,7 +56,7 @@ async function withHost(host: McpHost | undefined): Promise<Started> {
   const gateway = await Gateway.create({
     store: new MemoryStateStore(), logger: silentLogger,
     ...(host ? { mcpHost: host } : {}),
-    config: { port: 0, logLevel: 'silent', apiKeys: ['key-a:team-a', 'key-b:team-b'] },
+    config: { port: 0, apiKeys: ['key-a:team-a', 'key-b:team-b'] },
   });
   await gateway.listen();
   running = gateway;

@@ -36,7 +36,7 @@ async function start(parts: Partial<GatewayParts> = {}) {
     store: new MemoryStateStore(),
     model: new ScriptedModel([{ parts: [{ type: 'text', text: 'upstream' }] }]),
     ...parts,
-    config: { port: 0, logLevel: 'silent', ...parts.config },
+    config: { port: 0, ...parts.config },
     logger: silentLogger,
   });
   await gateway.listen();

@@ -38,7 +38,7 @@ async function start(parts: Partial<GatewayParts> = {}) {
   gateway = await Gateway.create({
     store: new MemoryStateStore(),
     ...parts,
-    config: { port: 0, logLevel: 'silent', ...parts.config },
+    config: { port: 0, ...parts.config },
     logger: silentLogger,
   });
   await gateway.listen();

@@ -11,7 +11,7 @@ afterEach(async () => { await gateway?.close(0); gateway = undefined; });
 
 async function post(providers: ReturnType<typeof staticToolProvider>[], body: unknown) {
   const model = new ScriptedModel([{ parts: [{ type: 'text', text: 'unused' }] }]);
-  gateway = await Gateway.create({ store: new MemoryStateStore(), model, tools: providers, config: { port: 0, logLevel: 'silent' }, logger: silentLogger });
+  gateway = await Gateway.create({ store: new MemoryStateStore(), model, tools: providers, config: { port: 0 }, logger: silentLogger });
   await gateway.listen();
   const response = await fetch(`${gateway.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() as { error?: { code: string; param: string | null } }, model };

@@ -8,7 +8,7 @@ let gateway: Gateway | undefined;
 afterEach(async () => { await gateway?.close(0); gateway = undefined; });
 
 async function start(model: ScriptedModel) {
-  gateway = await Gateway.create({ store: new MemoryStateStore(), model, config: { port: 0, logLevel: 'silent' }, logger: silentLogger });
+  gateway = await Gateway.create({ store: new MemoryStateStore(), model, config: { port: 0 }, logger: silentLogger });
   await gateway.listen();
   return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 }

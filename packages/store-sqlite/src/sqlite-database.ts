@@ -35,7 +35,7 @@ export async function openSqliteOrm(settings: SqliteConnectionSettings, logger?:
     if (!inMemory) {
       const [mode] = await db.all<{ journal_mode: string }>('pragma journal_mode = wal');
       if (mode?.journal_mode !== 'wal') {
-        logger?.warn('SQLite could not switch to WAL; writers will block readers', { path: settings.path, journalMode: mode?.journal_mode });
+        logger?.warn({ path: settings.path, journalMode: mode?.journal_mode }, 'SQLite could not switch to WAL; writers will block readers');
       }
     }
     await db.run(`pragma synchronous = ${settings.synchronous === 'full' ? 'full' : 'normal'}`);

@@ -316,15 +316,15 @@ export class SqliteStateStore implements StateStore {
     const location = this.#config.path === IN_MEMORY_PATH ? 'in memory' : `"${this.#config.path}"`;
     const migrations = await applyMigrations(sqlRunnerOf(orm), STORE_MIGRATIONS, location);
     if (migrations.applied.length > 0) {
-      this.#logger?.info('migrated the SQLite state store', { path: this.#config.path, from: migrations.from, to: migrations.to });
+      this.#logger?.info({ path: this.#config.path, from: migrations.from, to: migrations.to }, 'migrated the SQLite state store');
     }
     const recovered = this.#config.recoverOnStart
       ? await orm.em.fork().transactional((em) => recoverUnfinishedResponses(kyselyOf(em)))
       : [];
     if (recovered.length > 0) {
-      this.#logger?.warn('marked responses left unfinished by a previous process incomplete (server_restarted)', {
+      this.#logger?.warn({
         path: this.#config.path, count: recovered.length,
-      });
+      }, 'marked responses left unfinished by a previous process incomplete (server_restarted)');
     }
     return { migrations, recovered };
   }
@@ -345,9 +345,9 @@ export class SqliteStateStore implements StateStore {
   #onPurgeError(error: unknown): void {
     // A purge cut short by close() is expected; anything else is worth a line.
     if (error instanceof StoreUnavailableError) return;
-    this.#logger?.error('the retention purge failed; it will run again', {
+    this.#logger?.error({
       path: this.#config.path, error: error instanceof Error ? error.message : String(error),
-    });
+    }, 'the retention purge failed; it will run again');
   }
 
   /** Queues an operation on a fresh entity manager; refused unless the store is open. */

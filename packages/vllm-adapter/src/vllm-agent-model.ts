@@ -219,7 +219,7 @@ export class VllmAgentModel implements IAgentModel {
           yield { type: 'error', error: failure };
           return;
         }
-        this.logger.warn('vLLM call failed before its first event; retrying', { attempt, code: failure.code, error: failure.message });
+        this.logger.warn({ attempt, code: failure.code, error: failure.message }, 'vLLM call failed before its first event; retrying');
         try {
           await this.retryPolicy.wait(attempt, scope.signal);
         } catch {

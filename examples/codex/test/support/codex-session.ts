@@ -86,7 +86,7 @@ async function runSession(session: CodexSessionRequest): Promise<CodexSessionSum
       env: {},
       overrides: {
         vllm: { baseUrl: fake.url, model: MODEL },
-        gateway: { host: '127.0.0.1', port: 0, apiKeys: [`${API_KEY}:codex`], logLevel: 'silent' },
+        gateway: { host: '127.0.0.1', port: 0, apiKeys: [`${API_KEY}:codex`] },
       },
     },
   });

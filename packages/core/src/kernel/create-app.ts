@@ -2,7 +2,9 @@ import { Container } from 'inversify';
 import { loadConfig, type ConfigOptions } from '../config/load-config.js';
 import { AgentportError, MissingPortError, PluginError } from '../errors.js';
 import { ContainerPortResolver } from './container-port-resolver.js';
-import { createConsoleLogger, type Logger } from './logger.js';
+import type { DestinationStream } from 'pino';
+import { createLogger, type Logger } from './logger.js';
+import { LOG_SECTION, type LogConfig } from './log-section.js';
 import { MissingPortsError } from './missing-ports-error.js';
 import type { Plugin, PluginContext, PortResolver } from './plugin.js';
 import type { PortToken } from './port-token.js';
@@ -15,8 +17,13 @@ export interface CreateAppOptions {
   /** Registered, started and configured in this order; stopped in reverse. */
   readonly plugins: readonly AnyPlugin[];
   readonly config?: ConfigOptions;
-  /** Bound to `TOKENS.Logger`; JSON lines on stderr at `info` when absent. */
+  /**
+   * The root logger, used as given (its level too). When absent, createApp makes one at the
+   * configured `log.level` (`AGENTPORT_LOG__LEVEL`), writing to `logDestination`.
+   */
   readonly logger?: Logger;
+  /** Where the logger createApp makes writes; JSON lines on stdout when absent. */
+  readonly logDestination?: DestinationStream;
 }
 
 export interface App extends PortResolver {
@@ -43,24 +50,24 @@ const KERNEL_OWNER = 'createApp';
  */
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { plugins } = options;
-  const logger = options.logger ?? createConsoleLogger('info');
   assertUniqueNames(plugins);
 
-  const loaded = await loadConfig(plugins, options.config);
+  const loaded = await loadConfig([LOG_SECTION, ...plugins], options.config);
+  const logConfig = loaded.sections.get(LOG_SECTION.name) as unknown as LogConfig;
+  const logger = options.logger ?? createLogger({ level: logConfig.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   for (const warning of loaded.warnings) logger.warn(warning);
 
   const container = new Container();
   const resolver = new ContainerPortResolver(container);
   const owners = new Map<symbol, string>();
-  bindPort(container, owners, KERNEL_OWNER, TOKENS.Logger, { kind: 'value', value: logger });
+  bindPort(container, owners, KERNEL_OWNER, TOKENS.Logger, logger);
 
   const registered: RegisteredPlugin[] = [];
   for (const plugin of plugins) {
     const ctx: PluginContext<unknown> = {
       config: loaded.sections.get(plugin.name) ?? {},
-      logger: withFields(logger, { plugin: plugin.name }),
-      bind: (port, value) => bindPort(container, owners, plugin.name, port, { kind: 'value', value }),
-      bindFactory: (port, factory) => bindPort(container, owners, plugin.name, port, { kind: 'factory', factory }),
+      logger: logger.child({ plugin: plugin.name }),
+      bind: (port, value) => bindPort(container, owners, plugin.name, port, value),
       resolve: resolver,
     };
     registered.push({ plugin, ctx });
@@ -73,32 +80,27 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   }
   assertRequiredPortsBound(plugins, container);
 
-  return new RunningApp(registered, Object.fromEntries(loaded.sections), logger, resolver);
+  const sections = new Map(loaded.sections);
+  sections.delete(LOG_SECTION.name);
+  return new RunningApp(registered, Object.fromEntries(sections), logger, resolver);
 }
 
-type Binding<T> = { kind: 'value'; value: T } | { kind: 'factory'; factory: (resolve: PortResolver) => T };
-
-function bindPort<T>(container: Container, owners: Map<symbol, string>, owner: string, port: PortToken<T>, binding: Binding<T>): void {
+function bindPort<T>(container: Container, owners: Map<symbol, string>, owner: string, port: PortToken<T>, value: T): void {
   const previous = owners.get(port.id);
   if (!port.multiple && previous !== undefined) {
     throw new PluginError(owner, `${port.name} is already bound by "${previous}"; it takes a single implementation`);
   }
   owners.set(port.id, owner);
-  const to = container.bind<T>(port.id);
-  if (binding.kind === 'value') {
-    to.toConstantValue(binding.value);
-  } else {
-    const resolver = new ContainerPortResolver(container);
-    // Singleton: the factory runs once, on first use.
-    to.toDynamicValue(() => binding.factory(resolver)).inSingletonScope();
-  }
+  container.bind<T>(port.id).toConstantValue(value);
 }
 
 function assertUniqueNames(plugins: readonly AnyPlugin[]): void {
-  const seen = new Set<string>();
+  const seen = new Set<string>([LOG_SECTION.name]);
   for (const plugin of plugins) {
     if (seen.has(plugin.name)) {
-      throw new PluginError(plugin.name, 'is listed twice; plugin names must be unique (each names a config section and env prefix)');
+      throw new PluginError(plugin.name, plugin.name === LOG_SECTION.name
+        ? 'is the name of the kernel\'s own config section (the log level); name the plugin otherwise'
+        : 'is listed twice; plugin names must be unique (each names a config section and env prefix)');
     }
     seen.add(plugin.name);
   }
@@ -190,7 +192,7 @@ class RunningApp implements App {
       try {
         await plugin.start?.(ctx);
       } catch (error) {
-        this.logger.error('plugin failed to start; stopping the plugins started before it', { plugin: plugin.name, error: messageOf(error) });
+        this.logger.error({ plugin: plugin.name, error: messageOf(error) }, 'plugin failed to start; stopping the plugins started before it');
         await this.stopPlugins(started.reverse());
         throw new PluginError(plugin.name, `failed to start: ${messageOf(error)}`, { cause: error });
       }
@@ -205,20 +207,10 @@ class RunningApp implements App {
       try {
         await plugin.stop?.();
       } catch (error) {
-        this.logger.error('plugin failed to stop', { plugin: plugin.name, error: messageOf(error) });
+        this.logger.error({ plugin: plugin.name, error: messageOf(error) }, 'plugin failed to stop');
       }
     }
   }
-}
-
-/** The app's logger with fields added to every entry, so each plugin's lines say whose they are. */
-function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
-  return {
-    debug: (message, extra) => logger.debug(message, { ...fields, ...extra }),
-    info: (message, extra) => logger.info(message, { ...fields, ...extra }),
-    warn: (message, extra) => logger.warn(message, { ...fields, ...extra }),
-    error: (message, extra) => logger.error(message, { ...fields, ...extra }),
-  };
 }
 
 function messageOf(error: unknown): string {

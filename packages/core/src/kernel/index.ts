@@ -1,4 +1,5 @@
 export * from './logger.js';
+export * from './log-section.js';
 export * from './plugin.js';
 export * from './port-token.js';
 export * from './tokens.js';

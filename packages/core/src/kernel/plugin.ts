@@ -9,8 +9,6 @@ export interface PluginContext<Config> {
   readonly logger: Logger;
   /** Binds a value to a port (added to the list for a multiple port). */
   bind<T>(port: PortToken<T>, value: T): void;
-  /** Binds a port to a factory called once, on first use, after every plugin registered. */
-  bindFactory<T>(port: PortToken<T>, factory: (resolve: PortResolver) => T): void;
   readonly resolve: PortResolver;
 }
 

@@ -4,7 +4,6 @@ import type { ModelCatalog } from '../model/model-catalog.js';
 import type { StateStore } from '../store/state-store.js';
 import type { McpHost } from '../tools/mcp-host.js';
 import type { ToolProvider } from '../tools/tool-provider.js';
-import type { ToolRegistry } from '../tools/tool-registry.js';
 import type { Logger } from './logger.js';
 import { definePort } from './port-token.js';
 
@@ -19,7 +18,6 @@ export const TOKENS = {
     providedBy: '@agentport/tools-builtin, or staticToolProvider() from @agentport/core',
     multiple: true,
   }),
-  ToolRegistry: definePort<ToolRegistry>('ToolRegistry', { providedBy: '@agentport/core: toolRegistry()' }),
   /** Optional: the hosted MCP servers the gateway lists and serves to MCP clients. */
   McpHost: definePort<McpHost>('McpHost', { providedBy: '@agentport/tools-builtin: mcpHosting()' }),
   Agent: definePort<Agent>('Agent', { providedBy: 'your own plugin, or ToolLoopAgent from @agentport/core', multiple: true }),

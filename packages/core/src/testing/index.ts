@@ -3,3 +3,4 @@ export * from './model-conformance.js';
 export * from './state-store-conformance.js';
 export * from './text-pieces.js';
 export * from './store-fixtures.js';
+export * from './recording-logger.js';

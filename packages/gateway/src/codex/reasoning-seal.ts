@@ -44,9 +44,9 @@ export class ReasoningSeal {
   open(blob: string): string | undefined {
     const text = this.tryOpen(blob);
     if (text === undefined) {
-      this.logger.warn('a reasoning item\'s encrypted_content did not open (tampered, sealed with another key, or not agentport\'s); it is ignored', {
+      this.logger.warn({
         length: blob.length,
-      });
+      }, 'a reasoning item\'s encrypted_content did not open (tampered, sealed with another key, or not agentport\'s); it is ignored');
     }
     return text;
   }

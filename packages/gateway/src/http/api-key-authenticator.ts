@@ -49,16 +49,33 @@ export class ApiKeyAuthenticator {
 
   /** The tenant of the request's bearer key; throws a 401 ApiError otherwise. */
   authenticate(authorization: string | undefined): { tenant: string; key: string } {
-    if (this.isOpen) return { tenant: OPEN_TENANT, key: OPEN_TENANT };
+    const found = this.lookup(authorization);
+    switch (found.kind) {
+      case 'missing':
+        throw unauthorized('Missing API key: send it as "Authorization: Bearer <key>".');
+      case 'unknown':
+        throw unauthorized('Incorrect API key provided.');
+      case 'known':
+        return { tenant: found.tenant, key: found.key };
+    }
+  }
+
+  /** The tenant of the key, or undefined: for log lines written before a request is authenticated. */
+  tenantOf(authorization: string | undefined): string | undefined {
+    const found = this.lookup(authorization);
+    return found.kind === 'known' ? found.tenant : undefined;
+  }
+
+  private lookup(authorization: string | undefined): { kind: 'missing' | 'unknown' } | { kind: 'known'; tenant: string; key: string } {
+    if (this.isOpen) return { kind: 'known', tenant: OPEN_TENANT, key: OPEN_TENANT };
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    if (!match) throw unauthorized('Missing API key: send it as "Authorization: Bearer <key>".');
+    if (!match) return { kind: 'missing' };
     const given = digest(match[1]!.trim());
     let tenant: string | undefined;
     for (const key of this.keys) {
       if (timingSafeEqual(key.digest, given) && tenant === undefined) tenant = key.tenant;
     }
-    if (tenant === undefined) throw unauthorized('Incorrect API key provided.');
-    return { tenant, key: given.toString('hex') };
+    return tenant === undefined ? { kind: 'unknown' } : { kind: 'known', tenant, key: given.toString('hex') };
   }
 }
 

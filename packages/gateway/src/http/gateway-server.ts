@@ -1,27 +1,37 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { BUILTIN_ROUTES } from '../routes/index.js';
+import { isLevelEnabled } from '@agentport/core';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { registerOperationRoutes } from '../routes/operations.js';
+import { V1_ROUTES } from '../routes/index.js';
 import { registerResponsesWebSocket } from '../websocket/responses-websocket-endpoint.js';
+import { identifyCaller } from './caller-identity.js';
 import { installErrorHandling } from './error-handler.js';
 import type { GatewayContext } from './gateway-context.js';
+import { newRequestId } from './request-id.js';
 
-/** Routes outside `/v1` that need no key: probes and metrics. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
+/** Registers routes (and hooks) inside the authenticated `/v1` scope; paths are relative to `/v1`. */
 export type RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext) => void;
 
 /**
- * The fastify app: body limit, authentication and rate limit on every `/v1` route, OpenAI
- * errors, and the routes. `routes` lets other parts of the gateway (conversations, models,
- * operations, WebSocket) register what they own.
+ * The fastify app: probes and metrics at the root, needing no key; everything else is one
+ * encapsulated `/v1` plugin whose hook authenticates and rate-limits each request before its
+ * route runs. `routes` lets other parts of the gateway add to `/v1`.
  */
 export async function buildGatewayServer(ctx: GatewayContext, routes: readonly RouteRegistrar[] = []): Promise<FastifyInstance> {
-  const app = Fastify({
+  // The logger type is fastify's base one, so routes keep the default FastifyInstance type.
+  const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     bodyLimit: ctx.config.bodyLimitBytes,
-    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
-    genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+    // The app's own logger: fastify's lines and every plugin's share one stream, format and level.
+    loggerInstance: ctx.logger,
+    genReqId: newRequestId,
     requestIdHeader: 'x-request-id',
-    // Per-request lines only at debug level (the top-level `disableRequestLogging` is deprecated in fastify 5).
-    logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== 'debug' }),
+    // A line per request only at debug level (the top-level `disableRequestLogging` is deprecated in fastify 5).
+    logController: new LogController({ disableRequestLogging: !isLevelEnabled(ctx.logger, 'debug') }),
+    // Every line of a request, fastify's own first one included, names its tenant.
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const tenant = ctx.auth.tenantOf(raw.headers.authorization);
+      return logger.child(tenant === undefined ? bindings : { ...bindings, tenant }, options);
+    },
   });
   app.decorateRequest('tenant', '');
   app.decorateRequest('apiKeyId', '');
@@ -34,15 +44,18 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
     reply.raw.once('finish', () => {
       if (!app.server.listening) app.server.closeIdleConnections();
     });
-    if (OPEN_PATHS.has(request.url.split('?')[0]!)) return;
-    const { tenant, key } = ctx.auth.authenticate(request.headers.authorization);
-    request.tenant = tenant;
-    request.apiKeyId = ctx.auth.isOpen ? `ip:${request.ip}` : key;
-    ctx.rateLimiter.take(request.apiKeyId);
   });
 
-  for (const register of [...BUILTIN_ROUTES, ...routes]) register(app, ctx);
-  // Upgrades bypass fastify's routing and hooks: the endpoint authenticates them itself.
+  registerOperationRoutes(app, ctx);
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', async (request) => {
+      const caller = identifyCaller(ctx, request.headers.authorization, request.ip);
+      request.tenant = caller.tenant;
+      request.apiKeyId = caller.apiKeyId;
+    });
+    for (const register of [...V1_ROUTES, ...routes]) register(v1, ctx);
+  }, { prefix: '/v1' });
+  // Upgrades bypass fastify's routing and hooks: the endpoint identifies the caller the same way.
   registerResponsesWebSocket(app, ctx);
   await app.ready();
   return app;

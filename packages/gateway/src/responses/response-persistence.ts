@@ -55,9 +55,9 @@ export class ResponsePersistence {
     try {
       // One transaction for the last items, the last events and the final state.
       const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, patch: terminalPatch(response) });
-      if (!ended) this.logger.warn('the response was gone before its end could be stored', { responseId: this.responseId });
+      if (!ended) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its end could be stored');
     } catch (error) {
-      this.logger.error('could not store the end of a response', { responseId: this.responseId, error: String(error) });
+      this.logger.error({ responseId: this.responseId, error: String(error) }, 'could not store the end of a response');
     }
   }
 }

@@ -35,6 +35,8 @@ export interface ResponseRunnerDeps {
 }
 
 export interface StartOptions {
+  /** The request's logger (its lines carry the request id and tenant); the gateway's when absent. */
+  logger?: Logger;
   /** Also send agentport's own events (step events). */
   extensions?: boolean;
   /** The primary client: awaited per event, so a slow reader slows the run instead of filling memory. */
@@ -110,7 +112,7 @@ export class ResponseRunner {
     };
     const initial = toResponseObject({ ...record, completedAt: null }, []);
     const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal });
-    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, this.deps.logger);
+    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, options.logger ?? this.deps.logger);
     const startedAt = performance.now();
     const events = agent.run(run, {
       signal: live.abort.signal, tenant, responseId: id,
@@ -192,7 +194,7 @@ export class ResponseRunner {
       }
       if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
     } catch (error) {
-      this.deps.logger.error('response run failed', { responseId: live.id, error: String(error) });
+      (options.logger ?? this.deps.logger).error({ responseId: live.id, err: error }, 'response run failed');
       const events = live.abort.signal.aborted
         ? encoder.abort('cancelled', 'cancelled', 'cancelled')
         : encoder.abort(error instanceof AgentportError ? error.code : 'server_error', error instanceof Error ? error.message : String(error));

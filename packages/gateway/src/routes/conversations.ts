@@ -7,13 +7,6 @@ import { parsePageQuery, toListBody } from '../http/page-query.js';
 import { FieldReader } from '../request/field-reader.js';
 import { parseInputItems } from '../request/input-items.js';
 
-export interface ConversationRoutesOptions {
-  /** Items one create call may add, as OpenAI allows. */
-  maxItemsPerRequest?: number;
-}
-
-export const DEFAULT_MAX_CONVERSATION_ITEMS_PER_REQUEST = 20;
-
 /** A conversation as the API shows it. */
 export interface ConversationObject {
   id: string;
@@ -30,98 +23,93 @@ type ItemParams = { Params: { cid: string; iid: string } };
  * (add, list with cursor paging, retrieve, delete). Everything is the request tenant's:
  * another tenant's conversation is a 404, whatever the route.
  */
-export function createConversationRoutes(options: ConversationRoutesOptions = {}): RouteRegistrar {
-  const maxItems = options.maxItemsPerRequest ?? DEFAULT_MAX_CONVERSATION_ITEMS_PER_REQUEST;
+export const registerConversationRoutes: RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext): void => {
+  const { store } = ctx;
+  const maxItems = ctx.config.maxConversationItemsPerRequest;
 
-  return (app: FastifyInstance, ctx: GatewayContext): void => {
-    const { store } = ctx;
-
-    /** The tenant's conversation, or the 404. */
-    const requireConversation = async (tenant: string, id: string): Promise<ConversationRecord> => {
-      const record = await store.getConversation(tenant, id);
-      if (!record) throw notFound('conversation', id);
-      return record;
-    };
-
-    /** Appends to an existing conversation; one deleted meanwhile is the same 404 as one never there. */
-    const appendItems = async (tenant: string, conversationId: string, items: Item[]): Promise<void> => {
-      try {
-        await store.appendItems(tenant, { kind: 'conversation', conversationId }, items);
-      } catch (error) {
-        if (error instanceof NotFoundError) throw notFound('conversation', conversationId);
-        throw error;
-      }
-    };
-
-    app.post('/v1/conversations', async (request, reply) => {
-      // The SDK sends `{}` for a bare create; a body-less POST means the same.
-      const body = FieldReader.root(request.body ?? {});
-      const items = readItems(body, maxItems, { required: false });
-      const record = await store.createConversation({
-        id: newId('conversation'),
-        tenant: request.tenant,
-        metadata: body.metadata('metadata') ?? {},
-        createdAt: Math.floor(Date.now() / 1000),
-      });
-      if (items.length > 0) await appendItems(request.tenant, record.id, items);
-      return reply.send(toConversationObject(record));
-    });
-
-    app.get<ConversationParams>('/v1/conversations/:id', async (request, reply) => {
-      return reply.send(toConversationObject(await requireConversation(request.tenant, request.params.id)));
-    });
-
-    app.post<ConversationParams>('/v1/conversations/:id', async (request, reply) => {
-      const body = FieldReader.root(request.body ?? {});
-      const metadata = body.metadata('metadata');
-      if (metadata === undefined) {
-        throw invalidRequest('metadata', "Missing required parameter: 'metadata' (an object).", 'missing_required_parameter');
-      }
-      const record = await store.updateConversation(request.tenant, request.params.id, metadata);
-      if (!record) throw notFound('conversation', request.params.id);
-      return reply.send(toConversationObject(record));
-    });
-
-    app.delete<ConversationParams>('/v1/conversations/:id', async (request, reply) => {
-      const { id } = request.params;
-      if (!(await store.deleteConversation(request.tenant, id))) throw notFound('conversation', id);
-      return reply.send({ id, object: 'conversation.deleted', deleted: true });
-    });
-
-    app.post<ConversationParams>('/v1/conversations/:id/items', async (request, reply) => {
-      const { id } = request.params;
-      // Validate before looking the conversation up: a bad body is a 400 whatever the id.
-      const items = readItems(FieldReader.root(request.body ?? {}), maxItems, { required: true });
-      await requireConversation(request.tenant, id);
-      await appendItems(request.tenant, id, items);
-      return reply.send(toListBody({ data: items, firstId: items[0]?.id ?? null, lastId: items.at(-1)?.id ?? null, hasMore: false }));
-    });
-
-    app.get<ConversationParams>('/v1/conversations/:id/items', async (request, reply) => {
-      const page = await store.listConversationItems(request.tenant, request.params.id, parsePageQuery(request.query));
-      if (!page) throw notFound('conversation', request.params.id);
-      return reply.send(toListBody(page));
-    });
-
-    app.get<ItemParams>('/v1/conversations/:cid/items/:iid', async (request, reply) => {
-      const { cid, iid } = request.params;
-      await requireConversation(request.tenant, cid);
-      const item = await store.getConversationItem(request.tenant, cid, iid);
-      if (!item) throw notFound('item', iid);
-      return reply.send(item);
-    });
-
-    // OpenAI answers an item's deletion with the conversation it was removed from.
-    app.delete<ItemParams>('/v1/conversations/:cid/items/:iid', async (request, reply) => {
-      const { cid, iid } = request.params;
-      const conversation = await requireConversation(request.tenant, cid);
-      if (!(await store.deleteConversationItem(request.tenant, cid, iid))) throw notFound('item', iid);
-      return reply.send(toConversationObject(conversation));
-    });
+  /** The tenant's conversation, or the 404. */
+  const requireConversation = async (tenant: string, id: string): Promise<ConversationRecord> => {
+    const record = await store.getConversation(tenant, id);
+    if (!record) throw notFound('conversation', id);
+    return record;
   };
-}
 
-export const registerConversationRoutes: RouteRegistrar = createConversationRoutes();
+  /** Appends to an existing conversation; one deleted meanwhile is the same 404 as one never there. */
+  const appendItems = async (tenant: string, conversationId: string, items: Item[]): Promise<void> => {
+    try {
+      await store.appendItems(tenant, { kind: 'conversation', conversationId }, items);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw notFound('conversation', conversationId);
+      throw error;
+    }
+  };
+
+  app.post('/conversations', async (request, reply) => {
+    // The SDK sends `{}` for a bare create; a body-less POST means the same.
+    const body = FieldReader.root(request.body ?? {});
+    const items = readItems(body, maxItems, { required: false });
+    const record = await store.createConversation({
+      id: newId('conversation'),
+      tenant: request.tenant,
+      metadata: body.metadata('metadata') ?? {},
+      createdAt: Math.floor(Date.now() / 1000),
+    });
+    if (items.length > 0) await appendItems(request.tenant, record.id, items);
+    return reply.send(toConversationObject(record));
+  });
+
+  app.get<ConversationParams>('/conversations/:id', async (request, reply) => {
+    return reply.send(toConversationObject(await requireConversation(request.tenant, request.params.id)));
+  });
+
+  app.post<ConversationParams>('/conversations/:id', async (request, reply) => {
+    const body = FieldReader.root(request.body ?? {});
+    const metadata = body.metadata('metadata');
+    if (metadata === undefined) {
+      throw invalidRequest('metadata', "Missing required parameter: 'metadata' (an object).", 'missing_required_parameter');
+    }
+    const record = await store.updateConversation(request.tenant, request.params.id, metadata);
+    if (!record) throw notFound('conversation', request.params.id);
+    return reply.send(toConversationObject(record));
+  });
+
+  app.delete<ConversationParams>('/conversations/:id', async (request, reply) => {
+    const { id } = request.params;
+    if (!(await store.deleteConversation(request.tenant, id))) throw notFound('conversation', id);
+    return reply.send({ id, object: 'conversation.deleted', deleted: true });
+  });
+
+  app.post<ConversationParams>('/conversations/:id/items', async (request, reply) => {
+    const { id } = request.params;
+    // Validate before looking the conversation up: a bad body is a 400 whatever the id.
+    const items = readItems(FieldReader.root(request.body ?? {}), maxItems, { required: true });
+    await requireConversation(request.tenant, id);
+    await appendItems(request.tenant, id, items);
+    return reply.send(toListBody({ data: items, firstId: items[0]?.id ?? null, lastId: items.at(-1)?.id ?? null, hasMore: false }));
+  });
+
+  app.get<ConversationParams>('/conversations/:id/items', async (request, reply) => {
+    const page = await store.listConversationItems(request.tenant, request.params.id, parsePageQuery(request.query));
+    if (!page) throw notFound('conversation', request.params.id);
+    return reply.send(toListBody(page));
+  });
+
+  app.get<ItemParams>('/conversations/:cid/items/:iid', async (request, reply) => {
+    const { cid, iid } = request.params;
+    await requireConversation(request.tenant, cid);
+    const item = await store.getConversationItem(request.tenant, cid, iid);
+    if (!item) throw notFound('item', iid);
+    return reply.send(item);
+  });
+
+  // OpenAI answers an item's deletion with the conversation it was removed from.
+  app.delete<ItemParams>('/conversations/:cid/items/:iid', async (request, reply) => {
+    const { cid, iid } = request.params;
+    const conversation = await requireConversation(request.tenant, cid);
+    if (!(await store.deleteConversationItem(request.tenant, cid, iid))) throw notFound('item', iid);
+    return reply.send(toConversationObject(conversation));
+  });
+};
 
 export function toConversationObject(record: ConversationRecord): ConversationObject {
   return { id: record.id, object: 'conversation', created_at: record.createdAt, metadata: record.metadata };

@@ -30,19 +30,19 @@ function jsonRpcError(code: number, message: string): { jsonrpc: '2.0'; error: {
  * host (the `mcp` plugin not configured) they answer 404 `mcp_not_enabled`.
  */
 export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext): void => {
-  app.get('/v1/mcp/servers', async (_request, reply) => {
+  app.get('/mcp/servers', async (_request, reply) => {
     const host = requireHost(ctx);
     return reply.send({ object: 'list', data: host.listServers().map(toServerObject) });
   });
 
-  app.get<{ Params: { label: string } }>('/v1/mcp/servers/:label/tools', async (request, reply) => {
+  app.get<{ Params: { label: string } }>('/mcp/servers/:label/tools', async (request, reply) => {
     const { label } = request.params;
     const tools: McpToolDescription[] | undefined = requireHost(ctx).listServerTools(label);
     if (!tools) throw notFound('mcp_server', label);
     return reply.send({ object: 'list', server_label: label, data: tools });
   });
 
-  app.post('/v1/mcp', async (request, reply) => {
+  app.post('/mcp', async (request, reply) => {
     const host = requireHost(ctx);
     if (!host.servesMcpClients) throw new ApiError(404, 'not_found_error', 'mcp_endpoint_disabled', 'The MCP endpoint is turned off (AGENTPORT_MCP__SERVE_TO_MCP_CLIENTS).');
     const abort = new AbortController();
@@ -65,7 +65,7 @@ export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: Gat
 
   app.route({
     method: ['GET', 'DELETE'],
-    url: '/v1/mcp',
+    url: '/mcp',
     handler: async (_request, reply) => {
       requireHost(ctx);
       return reply.status(405).header('allow', 'POST').send(jsonRpcError(-32000, 'Method not allowed: this MCP endpoint is stateless, send each request as a POST.'));

@@ -6,13 +6,6 @@ import type { GatewayContext } from '../http/gateway-context.js';
 import type { RouteRegistrar } from '../http/gateway-server.js';
 import { withTimeout } from '../http/with-timeout.js';
 
-export interface ModelRoutesOptions {
-  /** How long `/v1/models` waits for the upstream's list before answering with what it knows. */
-  catalogTimeoutMs?: number;
-}
-
-export const DEFAULT_CATALOG_TIMEOUT_MS = 5_000;
-
 /** A model the gateway serves, before it is put in any API's shape. */
 export interface KnownModel {
   id: string;
@@ -41,35 +34,29 @@ export interface OpenAiModel {
  * `?client_version=…` and gets `{ models: [ModelInfo…] }` from `toCodexModelInfo`, with the
  * `codexModels` overrides of the gateway config.
  */
-export function createModelRoutes(options: ModelRoutesOptions = {}): RouteRegistrar {
-  const catalogTimeoutMs = options.catalogTimeoutMs ?? DEFAULT_CATALOG_TIMEOUT_MS;
+export const registerModelRoutes: RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext): void => {
+  const known = new KnownModels(ctx, ctx.config.modelListTimeoutMs);
+  // Catalog entries carry no creation time: the gateway's start stands in for it, stable across calls.
+  const created = Math.floor(Date.now() / 1000);
 
-  return (app: FastifyInstance, ctx: GatewayContext): void => {
-    const known = new KnownModels(ctx, catalogTimeoutMs);
-    // Catalog entries carry no creation time: the gateway's start stands in for it, stable across calls.
-    const created = Math.floor(Date.now() / 1000);
+  app.get<{ Querystring: { client_version?: string } }>('/models', async (request, reply) => {
+    const models = await known.list();
+    if (request.query.client_version !== undefined) {
+      const overrides = ctx.config.codexModels;
+      const catalog: { models: CodexModelInfo[] } = { models: models.map((model) => toCodexModelInfo(model, overrides[model.id])) };
+      return reply.send(catalog);
+    }
+    return reply.send({ object: 'list', data: models.map((model) => toOpenAiModel(model, created)) });
+  });
 
-    app.get<{ Querystring: { client_version?: string } }>('/v1/models', async (request, reply) => {
-      const models = await known.list();
-      if (request.query.client_version !== undefined) {
-        const overrides = ctx.config.codexModels;
-        const catalog: { models: CodexModelInfo[] } = { models: models.map((model) => toCodexModelInfo(model, overrides[model.id])) };
-        return reply.send(catalog);
-      }
-      return reply.send({ object: 'list', data: models.map((model) => toOpenAiModel(model, created)) });
-    });
-
-    // A wildcard, not `:id`: vLLM model names hold slashes (`Qwen/Qwen3-8B`), sent encoded or not.
-    app.get<{ Params: { '*': string } }>('/v1/models/*', async (request, reply) => {
-      const id = request.params['*'];
-      const model = (await known.list()).find((candidate) => candidate.id === id);
-      if (!model) throw notFound('model', id);
-      return reply.send(toOpenAiModel(model, created));
-    });
-  };
-}
-
-export const registerModelRoutes: RouteRegistrar = createModelRoutes();
+  // A wildcard, not `:id`: vLLM model names hold slashes (`Qwen/Qwen3-8B`), sent encoded or not.
+  app.get<{ Params: { '*': string } }>('/models/*', async (request, reply) => {
+    const id = request.params['*'];
+    const model = (await known.list()).find((candidate) => candidate.id === id);
+    if (!model) throw notFound('model', id);
+    return reply.send(toOpenAiModel(model, created));
+  });
+};
 
 export function toOpenAiModel(model: KnownModel, created: number): OpenAiModel {
   return { id: model.id, object: 'model', created, owned_by: model.ownedBy };
@@ -102,10 +89,10 @@ class KnownModels {
       const entries = await withTimeout(catalog.listModels({ signal: AbortSignal.timeout(this.timeoutMs) }), this.timeoutMs);
       this.lastCatalog = uniqueById(entries);
     } catch (error) {
-      this.ctx.logger.warn('the upstream did not list its models; listing the models known so far', {
+      this.ctx.logger.warn({
         error: error instanceof Error ? error.message : String(error),
         known: this.lastCatalog.map((entry) => entry.id),
-      });
+      }, 'the upstream did not list its models; listing the models known so far');
     }
     return this.lastCatalog;
   }

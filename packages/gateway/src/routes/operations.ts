@@ -1,16 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayMetrics, UNMATCHED_ROUTE } from '../http/gateway-metrics.js';
 import type { GatewayContext } from '../http/gateway-context.js';
-import type { RouteRegistrar } from '../http/gateway-server.js';
 import { withTimeout } from '../http/with-timeout.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
-
-export interface OperationRoutesOptions {
-  /** How long `/readyz` waits for the store and for the upstream before calling them not ready. */
-  probeTimeoutMs?: number;
-}
-
-export const DEFAULT_PROBE_TIMEOUT_MS = 2_000;
 
 /** A tenant no key maps to, so the readiness probe never reads anyone's data. */
 const PROBE_TENANT = '__agentport_readyz__';
@@ -31,36 +23,31 @@ export interface ReadinessBody {
 /**
  * `/healthz` (the process serves), `/readyz` (the store answers, the upstream answers, and
  * some agent can serve a request) and `/metrics`; also counts and times every request.
- * These paths need no API key (see `gateway-server.ts`).
+ * They sit outside the `/v1` scope, so they need no API key.
  */
-export function createOperationRoutes(options: OperationRoutesOptions = {}): RouteRegistrar {
-  const probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+export function registerOperationRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  const probeTimeoutMs = ctx.config.readinessProbeTimeoutMs;
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: ids in paths would make a series per object.
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    ctx.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
 
-  return (app: FastifyInstance, ctx: GatewayContext): void => {
-    app.addHook('onResponse', async (request, reply) => {
-      // The route pattern, not the URL: ids in paths would make a series per object.
-      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-      ctx.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    });
+  app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
 
-    app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const [store, upstream] = await Promise.all([checkStore(ctx, probeTimeoutMs), checkUpstream(ctx, probeTimeoutMs)]);
+    const agents = checkAgents(ctx.agents);
+    const ready = [store, upstream, agents].every((verdict) => verdict.state !== 'failing');
+    const body: ReadinessBody = {
+      status: ready ? 'ready' : 'not_ready',
+      checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents) },
+    };
+    return reply.status(ready ? 200 : 503).send(body);
+  });
 
-    app.get('/readyz', async (_request, reply) => {
-      const [store, upstream] = await Promise.all([checkStore(ctx, probeTimeoutMs), checkUpstream(ctx, probeTimeoutMs)]);
-      const agents = checkAgents(ctx.agents);
-      const ready = [store, upstream, agents].every((verdict) => verdict.state !== 'failing');
-      const body: ReadinessBody = {
-        status: ready ? 'ready' : 'not_ready',
-        checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents) },
-      };
-      return reply.status(ready ? 200 : 503).send(body);
-    });
-
-    app.get('/metrics', async (_request, reply) => reply.type(GatewayMetrics.CONTENT_TYPE).send(ctx.metrics.render()));
-  };
+  app.get('/metrics', async (_request, reply) => reply.type(GatewayMetrics.CONTENT_TYPE).send(ctx.metrics.render()));
 }
-
-export const registerOperationRoutes: RouteRegistrar = createOperationRoutes();
 
 async function checkStore(ctx: GatewayContext, timeoutMs: number): Promise<CheckVerdict> {
   try {
@@ -68,7 +55,7 @@ async function checkStore(ctx: GatewayContext, timeoutMs: number): Promise<Check
     await withTimeout(ctx.store.getResponse(PROBE_TENANT, PROBE_RESPONSE_ID), timeoutMs);
     return { state: 'ok' };
   } catch (error) {
-    ctx.logger.warn('readiness: the state store does not answer', { error: describe(error) });
+    ctx.logger.warn({ error: describe(error) }, 'readiness: the state store does not answer');
     return { state: 'failing', detail: `failing: ${describe(error)}` };
   }
 }

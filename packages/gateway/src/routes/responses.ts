@@ -14,7 +14,7 @@ type IdParams = { Params: { id: string } };
 
 /** `/v1/responses`: create (JSON or SSE), retrieve (or replay), delete, cancel, input items. */
 export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext): void {
-  app.post('/v1/responses', async (request, reply) => {
+  app.post('/responses', async (request, reply) => {
     const params = parseCreateResponse(request.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes, reasoningSeal: ctx.reasoningSeal });
     if (params.ignoredToolTypes.length > 0) {
       request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
@@ -24,7 +24,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
 
     let handle: RunHandle;
     try {
-      handle = await ctx.runner.start(request.tenant, params);
+      handle = await ctx.runner.start(request.tenant, params, { logger: request.log });
     } catch (error) {
       release();
       throw error;
@@ -39,7 +39,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     return reply.send(response);
   });
 
-  app.get<IdParams & { Querystring: { stream?: string; starting_after?: string } }>('/v1/responses/:id', async (request, reply) => {
+  app.get<IdParams & { Querystring: { stream?: string; starting_after?: string } }>('/responses/:id', async (request, reply) => {
     const { id } = request.params;
     if (request.query.stream === 'true') return replayResponse(ctx, request, reply, id, parseStartingAfter(request.query.starting_after));
     const response = await readStoredResponse(ctx.store, request.tenant, id);
@@ -47,7 +47,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     return reply.send(response);
   });
 
-  app.delete<IdParams>('/v1/responses/:id', async (request, reply) => {
+  app.delete<IdParams>('/responses/:id', async (request, reply) => {
     const { id } = request.params;
     const live = ctx.active.get(request.tenant, id);
     if (live) {
@@ -58,7 +58,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     return reply.send({ id, object: 'response', deleted: true });
   });
 
-  app.post<IdParams>('/v1/responses/:id/cancel', async (request, reply) => {
+  app.post<IdParams>('/responses/:id/cancel', async (request, reply) => {
     const { id } = request.params;
     const record = await ctx.store.getResponse(request.tenant, id);
     if (!record) throw notFound('response', id);
@@ -74,7 +74,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     return reply.send(await readStoredResponse(ctx.store, request.tenant, id));
   });
 
-  app.get<IdParams>('/v1/responses/:id/input_items', async (request, reply) => {
+  app.get<IdParams>('/responses/:id/input_items', async (request, reply) => {
     const page = await ctx.store.listResponseItems(request.tenant, request.params.id, 'input', parsePageQuery(request.query));
     if (!page) throw notFound('response', request.params.id);
     return reply.send(toListBody(page));
@@ -100,6 +100,7 @@ async function streamResponse(
   try {
     // Headers go out with the first event, so a bad reference is still a plain 4xx.
     handle = await ctx.runner.start(request.tenant, params, {
+      logger: request.log,
       sink: (event: ResponseStreamEvent) => {
         openOnce();
         return sse.send(event);

@@ -38,7 +38,7 @@ export class GatewayHarness {
       ...(model ? { model } : {}),
       ...(options.agents ? { agents: options.agents } : {}),
       ...(options.tools ? { tools: options.tools } : {}),
-      config: { port: 0, logLevel: 'silent', ...options.config },
+      config: { port: 0, ...options.config },
       logger: silentLogger,
     });
     await gateway.listen();

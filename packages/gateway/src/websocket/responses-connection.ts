@@ -1,6 +1,7 @@
-import type { Item } from '@agentport/core';
+import type { Item, Logger } from '@agentport/core';
 import type { RawData, WebSocket } from 'ws';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
+import type { CallerIdentity } from '../http/caller-identity.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
@@ -13,12 +14,8 @@ import { FrameSender } from './frame-sender.js';
 import { prewarmResponse } from './prewarm-response.js';
 import { UnstoredResponses } from './unstored-responses.js';
 
-/** Who the upgrade request authenticated as. */
-export interface ConnectionIdentity {
-  tenant: string;
-  /** The key for per-key limits (rate, concurrent runs). */
-  apiKeyId: string;
-}
+/** Who the upgrade request authenticated as; every response on the connection is theirs. */
+export type ConnectionIdentity = CallerIdentity;
 
 /** The `response.create` being worked on: its run once started, and whether a cancel came first. */
 interface CurrentRequest {
@@ -43,18 +40,21 @@ export class ResponsesConnection {
   /** `draining`: the server shuts down; the running response may finish, nothing new starts. */
   private state: 'open' | 'draining' | 'closing' | 'closed' = 'open';
   private closeTimer: NodeJS.Timeout | undefined;
+  /** The connection's lines carry its tenant and the upgrade's request id. */
+  private readonly log: Logger;
 
-  constructor(private readonly ws: WebSocket, private readonly ctx: GatewayContext, private readonly identity: ConnectionIdentity) {
+  constructor(private readonly ws: WebSocket, private readonly ctx: GatewayContext, private readonly identity: ConnectionIdentity, requestId: string) {
     const { config } = ctx;
+    this.log = ctx.logger.child({ reqId: requestId, tenant: identity.tenant });
     this.unstored = new UnstoredResponses(config.wsMaxUnstoredResponses);
     this.sender = new FrameSender(ws, { maxBufferedBytes: config.wsMaxBufferedBytes, slowReaderGraceMs: config.wsSlowReaderGraceMs }, () => {
-      this.ctx.logger.warn('closing a WebSocket whose client does not read its events', { tenant: identity.tenant });
+      this.log.warn('closing a WebSocket whose client does not read its events');
       this.close(CLOSE_CODES.policyViolation, 'send buffer limit exceeded: the client did not read its events in time');
     });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.onClosed());
     // Protocol errors (a frame over the size limit, bad framing): `ws` closes the socket itself.
-    ws.on('error', (error) => this.ctx.logger.debug('WebSocket error', { error: String(error) }));
+    ws.on('error', (error) => this.log.debug({ error: String(error) }, 'WebSocket error'));
   }
 
   /** The server shuts down: the running response may finish (the gateway cancels it after its grace), queued ones are refused. */
@@ -119,7 +119,7 @@ export class ResponsesConnection {
       try {
         await this.handleCreate(frame, current);
       } catch (error) {
-        if (!(error instanceof ApiError)) this.ctx.logger.error('a WebSocket request failed', { error: String(error) });
+        if (!(error instanceof ApiError)) this.log.error({ error: String(error) }, 'a WebSocket request failed');
         this.sendError(asApiError(error), frame.streamId);
       } finally {
         this.current = undefined;
@@ -134,7 +134,7 @@ export class ResponsesConnection {
     const params = parseCreateResponse(frame.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes, reasoningSeal: ctx.reasoningSeal });
     params.stream = true;
     if (params.ignoredToolTypes.length > 0) {
-      ctx.logger.info('tool types no provider serves were left out of the model\'s tools', { toolTypes: params.ignoredToolTypes });
+      this.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
     }
     const history = params.previousResponseId
       ? await this.unstored.loadHistory(ctx.store, identity.tenant, params.previousResponseId)
@@ -153,6 +153,7 @@ export class ResponsesConnection {
       current.bridge = bridge;
       const handle = await ctx.runner.start(identity.tenant, params, {
         extensions: frame.clientToolLoop,
+        logger: this.log,
         ...(history ? { history } : {}),
         ...(bridge ? { clientTools: bridge } : {}),
         sink: (event) => {

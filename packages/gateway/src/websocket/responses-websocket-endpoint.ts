@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { ApiError } from '../errors.js';
+import { identifyCaller } from '../http/caller-identity.js';
+import { newRequestId } from '../http/request-id.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import { asApiError } from './error-frame.js';
 import { KeepaliveSweeper } from './keepalive-sweeper.js';
@@ -44,13 +46,13 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
     }
     let identity: ConnectionIdentity;
     try {
-      identity = authenticate(ctx, request);
+      identity = identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress);
     } catch (error) {
       refuseUpgrade(socket, asApiError(error));
       return;
     }
     server.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new ResponsesConnection(ws, ctx, identity);
+      const connection = new ResponsesConnection(ws, ctx, identity, request.headers['x-request-id']?.toString() ?? newRequestId());
       connections.add(connection);
       keepalive.track(ws);
       ws.once('close', () => {
@@ -65,12 +67,4 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
     keepalive.stop();
     for (const connection of connections) connection.shutdown();
   });
-}
-
-/** The tenant of the upgrade request's key, and one request off the key's rate limit. */
-function authenticate(ctx: GatewayContext, request: IncomingMessage): ConnectionIdentity {
-  const { tenant, key } = ctx.auth.authenticate(request.headers.authorization);
-  const apiKeyId = ctx.auth.isOpen ? `ip:${request.socket.remoteAddress ?? 'unknown'}` : key;
-  ctx.rateLimiter.take(apiKeyId);
-  return { tenant, apiKeyId };
 }

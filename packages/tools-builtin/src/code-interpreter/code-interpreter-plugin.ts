@@ -23,7 +23,7 @@ export function codeInterpreter(): Plugin<CodeInterpreterConfig> {
     async start(ctx) {
       if (!interpreter) return;
       await interpreter.start();
-      ctx.logger.info('code interpreter ready', { poolSize: interpreter.options.poolSize });
+      ctx.logger.info({ poolSize: interpreter.options.poolSize }, 'code interpreter ready');
     },
     async stop() {
       await interpreter?.close();

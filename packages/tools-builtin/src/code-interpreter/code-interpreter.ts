@@ -125,9 +125,9 @@ export class CodeInterpreter {
       this.snapshot = await makeStartupSnapshot({ memoryMb, heapHeadroomMb, timeoutMs: startTimeoutMs });
       this.command = sandboxCommand({ memoryMb, heapHeadroomMb, snapshot: { kind: 'load', path: this.snapshot.path } });
     } catch (error) {
-      this.options.logger?.warn('code interpreter: no startup snapshot, workers start in full', {
+      this.options.logger?.warn({
         error: error instanceof Error ? error.message : String(error),
-      });
+      }, 'code interpreter: no startup snapshot, workers start in full');
     }
   }
 

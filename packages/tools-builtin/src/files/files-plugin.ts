@@ -28,7 +28,7 @@ export function files(): Plugin<FilesConfig> {
       const { enabled, ...config } = ctx.config;
       if (!enabled) return;
       ctx.bind(TOKENS.ToolProvider, await filesToolProvider(config));
-      ctx.logger.info('files tools enabled', { serverLabel: config.serverLabel });
+      ctx.logger.info({ serverLabel: config.serverLabel }, 'files tools enabled');
     },
   };
 }

@@ -29,11 +29,11 @@ export function httpGet(): Plugin<HttpGetConfig> {
       const { enabled, ...config } = ctx.config;
       if (!enabled) return;
       ctx.bind(TOKENS.ToolProvider, httpGetToolProvider(config));
-      ctx.logger.info('http_get tool enabled', {
+      ctx.logger.info({
         serverLabel: config.serverLabel,
         allowedHosts: config.allowedHosts.length === 0 ? 'any public host' : config.allowedHosts,
         allowedAddresses: config.allowedAddresses,
-      });
+      }, 'http_get tool enabled');
     },
   };
 }

@@ -32,13 +32,13 @@ export class McpClientEndpoint {
       const args = request.params.arguments ?? {};
       try {
         if (target.kind === 'local') {
-          this.logger.debug('MCP client call', { tenant: exchange.tenant, tool: target.local.name });
+          this.logger.debug({ tenant: exchange.tenant, tool: target.local.name }, 'MCP client call');
           const result = await target.local.execute(args, {
             signal, tenant: exchange.tenant, responseId: 'mcp_client', callId: newId('call'), emit: () => undefined,
           });
           return { content: [{ type: 'text', text: result.output }], isError: result.isError ?? false };
         }
-        this.logger.debug('MCP client call', { tenant: exchange.tenant, server: target.connection.label, tool: target.serverToolName });
+        this.logger.debug({ tenant: exchange.tenant, server: target.connection.label, tool: target.serverToolName }, 'MCP client call');
         return await target.connection.callTool(target.serverToolName, args, signal);
       } catch (error) {
         return { content: [{ type: 'text', text: error instanceof Error ? error.message : String(error) }], isError: true };

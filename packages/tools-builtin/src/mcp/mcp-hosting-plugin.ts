@@ -33,7 +33,7 @@ export function mcpHosting(options: McpHostingOptions = {}): Plugin<McpHostingCo
     async start(ctx) {
       if (!host) return;
       await host.start();
-      ctx.logger.info('MCP servers hosted', { servers: host.listServers().map((server) => `${server.label}: ${server.state}`) });
+      ctx.logger.info({ servers: host.listServers().map((server) => `${server.label}: ${server.state}`) }, 'MCP servers hosted');
     },
     async stop() {
       await host?.close();

@@ -222,14 +222,14 @@ export class McpServerConnection {
       this.lastError = null;
       this.everConnected = true;
       this.scheduleRefresh();
-      logger.info('MCP server connected', { server: this.label, transport: this.definition.transport, tools: listed.tools.length });
+      logger.info({ server: this.label, transport: this.definition.transport, tools: listed.tools.length }, 'MCP server connected');
     } catch (error) {
       const stderr = opened?.stderrTail() ?? '';
       await closeQuietly(client, opened);
       if (this.current().kind === 'closed') return;
       this.failures += 1;
       this.lastError = clip(`${describe(error)}${stderr ? ` (stderr: ${stderr})` : ''}`);
-      logger.warn('MCP server did not connect', { server: this.label, error: this.lastError, failures: this.failures });
+      logger.warn({ server: this.label, error: this.lastError, failures: this.failures }, 'MCP server did not connect');
       this.waitForRetry();
     }
   }
@@ -247,9 +247,9 @@ export class McpServerConnection {
     this.descriptions = tools.map(toToolDescription);
     this.listedAt = Date.now();
     if (leftOut > 0) {
-      this.options.logger.warn('MCP server has more tools than maxToolsPerServer; the rest are left out', {
+      this.options.logger.warn({
         server: this.label, kept: tools.length, leftOut,
-      });
+      }, 'MCP server has more tools than maxToolsPerServer; the rest are left out');
     }
   }
 
@@ -259,7 +259,7 @@ export class McpServerConnection {
     if (phase.kind !== 'connected' || phase.client !== client) return;
     const stderr = phase.opened.stderrTail();
     this.lastError = clip(`${reason}${stderr ? ` (stderr: ${stderr})` : ''}`);
-    this.options.logger.warn('MCP server connection lost; reconnecting', { server: this.label, error: this.lastError });
+    this.options.logger.warn({ server: this.label, error: this.lastError }, 'MCP server connection lost; reconnecting');
     this.clearRefresh();
     this.phase = { kind: 'waiting', timer: undefined };
     void closeQuietly(client, phase.opened);

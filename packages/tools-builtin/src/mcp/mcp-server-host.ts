@@ -88,7 +88,7 @@ export class McpServerHost implements McpHost {
     await Promise.all([...this.hosted.values()].map((connection) => connection.start()));
     for (const status of this.listServers()) {
       if (status.state === 'connected') continue;
-      this.logger.warn('MCP server is not connected yet; retrying in the background', { server: status.label, error: status.error });
+      this.logger.warn({ server: status.label, error: status.error }, 'MCP server is not connected yet; retrying in the background');
     }
   }
 

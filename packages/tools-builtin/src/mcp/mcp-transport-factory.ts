@@ -37,7 +37,7 @@ export async function openMcpTransport(definition: McpServerDefinition, logger: 
       transport.stderr?.on('data', (chunk: Buffer) => {
         const text = chunk.toString('utf8');
         tail = (tail + text).slice(-STDERR_TAIL_CHARS);
-        logger.debug('MCP server stderr', { server: definition.label, text: text.trimEnd() });
+        logger.debug({ server: definition.label, text: text.trimEnd() }, 'MCP server stderr');
       });
       return { transport, stderrTail: () => tail.trim(), release: async () => undefined };
     }

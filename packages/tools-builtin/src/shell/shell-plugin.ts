@@ -50,7 +50,7 @@ export function shell(): Plugin<ShellConfig> {
       if (!enabled) return;
       const provider = await shellToolProvider(config, ctx.logger);
       ctx.bind(TOKENS.ToolProvider, provider);
-      ctx.logger.info('shell tool enabled', { serverLabel: config.serverLabel, commands: config.commands, sandbox: provider.sandbox.kind });
+      ctx.logger.info({ serverLabel: config.serverLabel, commands: config.commands, sandbox: provider.sandbox.kind }, 'shell tool enabled');
     },
   };
 }
