@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -14,6 +15,11 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     benchmark: { include: ['packages/*/bench/**/*.bench.ts'] },
+    // Most tests wait on child processes and sockets, not the CPU: two workers keep a 2-core machine
+    // busy where vitest's default (cores - 1) would leave one idle. Files share a worker's module
+    // graph (no isolate) because importing the packages afresh per file cost a fifth of the run.
+    maxWorkers: Math.max(2, availableParallelism()),
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
