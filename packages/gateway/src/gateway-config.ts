@@ -6,6 +6,8 @@ export interface GatewayConfig {
   port: number;
   /** Largest request body accepted; larger is a 413. */
   bodyLimitBytes: number;
+  /** The longest path parameter (an id in the URL) the router accepts; longer ones answer 414. */
+  maxPathParamLength: number;
   /** `key:tenant` pairs, comma separated in env; a key without a tenant is its own tenant. */
   apiKeys: string[];
   /** A JSON file `{ "<key>": "<tenant>" }` with more keys. */
@@ -63,6 +65,10 @@ export const gatewayConfigSchema = {
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
     bodyLimitBytes: { type: 'integer', minimum: 1024, default: 4 * 1024 * 1024 },
+    maxPathParamLength: {
+      type: 'integer', minimum: 16, default: 100,
+      description: 'The longest path parameter (an id in the URL) the router accepts, in characters; longer ones answer 414.',
+    },
     apiKeys: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     apiKeysFile: { type: 'string', default: '' },
     requestsPerMinute: { type: 'integer', minimum: 0, default: 600 },

@@ -1,16 +1,75 @@
 import type { ConversationRecord, Item, NewResponseRecord, ResponsePatch, ResponseRecord } from '@agentport/core';
-import type { InferEntity } from '@mikro-orm/core';
-import type { ConversationEntity } from './schema/conversation-entity.js';
-import type { ResponseEntity } from './schema/response-entity.js';
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ConversationRow, ResponseRow } from './schema/store-tables.js';
 
-type StoredResponse = InferEntity<typeof ResponseEntity>;
-type StoredConversation = InferEntity<typeof ConversationEntity>;
+/*
+ * Records to rows and back. Every query of the store goes through kysely, which binds each value
+ * as a parameter: MikroORM's own queries inline values into the SQL text, and SQLite cuts a
+ * statement at a NUL byte, so an id like "resp_\0x" could not even be looked up that way.
+ */
 
-/** The columns of a new response, as the entity names them. */
-export function responseColumns(record: NewResponseRecord) {
+/** The row of a new response. */
+export function responseRow(record: NewResponseRecord): Insertable<ResponseRow> {
   return {
     tenant: record.tenant,
     id: record.id,
+    model: record.model,
+    status: record.status,
+    previous_response_id: record.previousResponseId ?? null,
+    conversation_id: record.conversationId ?? null,
+    request: JSON.stringify(record.request),
+    usage: jsonOrNull(record.usage),
+    error: jsonOrNull(record.error),
+    incomplete_details: jsonOrNull(record.incompleteDetails),
+    metadata: JSON.stringify(record.metadata),
+    background: record.background ? 1 : 0,
+    created_at: record.createdAt,
+    completed_at: record.completedAt ?? null,
+    expires_at: record.expiresAt ?? null,
+  };
+}
+
+/**
+ * The columns a patch changes. Only the patchable fields are read, so a stray `id` or
+ * `tenant` in the patch changes nothing; `undefined` leaves a field as it is.
+ */
+export function patchColumns(patch: ResponsePatch): Updateable<ResponseRow> {
+  return {
+    ...(patch.status !== undefined && { status: patch.status }),
+    ...(patch.usage !== undefined && { usage: jsonOrNull(patch.usage) }),
+    ...(patch.error !== undefined && { error: jsonOrNull(patch.error) }),
+    ...(patch.incompleteDetails !== undefined && { incomplete_details: jsonOrNull(patch.incompleteDetails) }),
+    ...(patch.completedAt !== undefined && { completed_at: patch.completedAt }),
+    ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
+    ...(patch.expiresAt !== undefined && { expires_at: patch.expiresAt }),
+  };
+}
+
+export function toResponseRecord(row: Selectable<ResponseRow>): ResponseRecord {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    model: row.model,
+    status: row.status,
+    previousResponseId: row.previous_response_id,
+    conversationId: row.conversation_id,
+    request: JSON.parse(row.request) as ResponseRecord['request'],
+    usage: parseOrNull(row.usage) as ResponseRecord['usage'],
+    error: parseOrNull(row.error) as ResponseRecord['error'],
+    incompleteDetails: parseOrNull(row.incomplete_details) as ResponseRecord['incompleteDetails'],
+    metadata: JSON.parse(row.metadata) as ResponseRecord['metadata'],
+    background: row.background !== 0,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** What a read of a just-created response gives back: the record after a trip through JSON. */
+export function storedResponseRecord(record: NewResponseRecord): ResponseRecord {
+  return jsonCopy({
+    id: record.id,
+    tenant: record.tenant,
     model: record.model,
     status: record.status,
     previousResponseId: record.previousResponseId ?? null,
@@ -24,53 +83,15 @@ export function responseColumns(record: NewResponseRecord) {
     createdAt: record.createdAt,
     completedAt: record.completedAt ?? null,
     expiresAt: record.expiresAt ?? null,
-  };
+  });
 }
 
-/**
- * The columns a patch changes. Only the patchable fields are read, so a stray `id` or
- * `tenant` in the patch changes nothing; `undefined` leaves a field as it is.
- */
-export function patchColumns(patch: ResponsePatch) {
-  return {
-    ...(patch.status !== undefined && { status: patch.status }),
-    ...(patch.usage !== undefined && { usage: patch.usage }),
-    ...(patch.error !== undefined && { error: patch.error }),
-    ...(patch.incompleteDetails !== undefined && { incompleteDetails: patch.incompleteDetails }),
-    ...(patch.completedAt !== undefined && { completedAt: patch.completedAt }),
-    ...(patch.metadata !== undefined && { metadata: patch.metadata }),
-    ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt }),
-  };
+export function conversationRow(record: ConversationRecord): Insertable<ConversationRow> {
+  return { tenant: record.tenant, id: record.id, metadata: JSON.stringify(record.metadata), created_at: record.createdAt };
 }
 
-export function toResponseRecord(row: StoredResponse): ResponseRecord {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    model: row.model,
-    status: row.status,
-    previousResponseId: row.previousResponseId ?? null,
-    conversationId: row.conversationId ?? null,
-    request: row.request,
-    usage: row.usage ?? null,
-    error: row.error ?? null,
-    incompleteDetails: row.incompleteDetails ?? null,
-    metadata: row.metadata,
-    background: row.background,
-    createdAt: row.createdAt,
-    completedAt: row.completedAt ?? null,
-    expiresAt: row.expiresAt ?? null,
-  };
-}
-
-/** What a read of a just-created response gives back: the record after a trip through JSON. */
-export function storedResponseRecord(record: NewResponseRecord): ResponseRecord {
-  const stored: ResponseRecord = responseColumns(record);
-  return jsonCopy(stored);
-}
-
-export function toConversationRecord(row: StoredConversation): ConversationRecord {
-  return { id: row.id, tenant: row.tenant, metadata: row.metadata, createdAt: row.createdAt };
+export function toConversationRecord(row: Selectable<ConversationRow>): ConversationRecord {
+  return { id: row.id, tenant: row.tenant, metadata: JSON.parse(row.metadata) as ConversationRecord['metadata'], createdAt: row.created_at };
 }
 
 export function storedConversationRecord(record: ConversationRecord): ConversationRecord {
@@ -79,6 +100,14 @@ export function storedConversationRecord(record: ConversationRecord): Conversati
 
 export function parseItem(payload: string): Item {
   return JSON.parse(payload) as Item;
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value == null ? null : JSON.stringify(value);
+}
+
+function parseOrNull(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
 }
 
 /** A deep copy as the database returns it: what JSON cannot hold (undefined, functions) is dropped. */

@@ -3,7 +3,6 @@ import {
   type Logger, type NewResponseRecord, type Page, type PageRequest, type ResponseEnding, type ResponsePatch, type ResponseRecord,
   type StateStore, type StoredEvent,
 } from '@agentport/core';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/sqlite';
 import type { Kysely } from 'kysely';
 import { StoreUnavailableError } from './errors.js';
@@ -16,13 +15,11 @@ import { STORE_MIGRATIONS } from './migrations/store-migrations.js';
 import { OperationQueue } from './operation-queue.js';
 import { PeriodicTask } from './periodic-task.js';
 import {
-  parseItem, patchColumns, responseColumns, storedConversationRecord, storedResponseRecord, toConversationRecord,
+  conversationRow, parseItem, patchColumns, responseRow, storedConversationRecord, storedResponseRecord, toConversationRecord,
   toResponseRecord,
 } from './record-mapping.js';
 import { recoverUnfinishedResponses } from './restart-recovery.js';
 import { purgeExpiredBatch } from './retention-purge.js';
-import { ConversationEntity } from './schema/conversation-entity.js';
-import { ResponseEntity } from './schema/response-entity.js';
 import type { StoreTables } from './schema/store-tables.js';
 import { IN_MEMORY_PATH, openSqliteOrm, sqlRunnerOf } from './sqlite-database.js';
 import { SQLITE_STORE_DEFAULTS, sqliteStoreConfigSchema, type SqliteStoreConfig } from './store-config.js';
@@ -116,15 +113,9 @@ export class SqliteStateStore implements StateStore {
   }
 
   async createResponse(record: NewResponseRecord, inputItems: readonly Item[] = []): Promise<ResponseRecord> {
-    return this.#transaction(async (em) => {
-      try {
-        await em.insert(ResponseEntity, responseColumns(record));
-      } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`response "${record.id}" already exists`);
-        throw error;
-      }
+    return this.#write(async (db) => {
+      await insertUnique(db.insertInto('responses').values(responseRow(record)), `response "${record.id}" already exists`);
       if (inputItems.length > 0) {
-        const db = kyselyOf(em);
         const target: ItemTarget = { kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId };
         await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target), inputItems);
       }
@@ -133,24 +124,20 @@ export class SqliteStateStore implements StateStore {
   }
 
   async getResponse(tenant: string, id: string): Promise<ResponseRecord | undefined> {
-    return this.#run(async (em) => {
-      const row = await em.findOne(ResponseEntity, { tenant, id });
-      return row ? toResponseRecord(row) : undefined;
-    });
+    return this.#read((db) => readResponse(db, tenant, id));
   }
 
   async updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
-    return this.#run((em) => patchResponse(em, tenant, id, patch));
+    return this.#write((db) => patchResponse(db, tenant, id, patch));
   }
 
   async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
-    return this.#transaction(async (em) => {
-      const db = kyselyOf(em);
+    return this.#write(async (db) => {
       const response = await findResponse(db, tenant, id);
       if (!response) return undefined;
       await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }), ending.items);
       await appendEventRows(db, response.seq, id, ending.events);
-      return patchResponse(em, tenant, id, ending.patch);
+      return patchResponse(db, tenant, id, ending.patch);
     });
   }
 
@@ -185,29 +172,21 @@ export class SqliteStateStore implements StateStore {
   }
 
   async createConversation(record: ConversationRecord): Promise<ConversationRecord> {
-    return this.#run(async (em) => {
-      try {
-        await em.insert(ConversationEntity, { tenant: record.tenant, id: record.id, metadata: record.metadata, createdAt: record.createdAt });
-      } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`conversation "${record.id}" already exists`);
-        throw error;
-      }
+    return this.#write(async (db) => {
+      await insertUnique(db.insertInto('conversations').values(conversationRow(record)), `conversation "${record.id}" already exists`);
       return storedConversationRecord(record);
     });
   }
 
   async getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined> {
-    return this.#run(async (em) => {
-      const row = await em.findOne(ConversationEntity, { tenant, id });
-      return row ? toConversationRecord(row) : undefined;
-    });
+    return this.#read((db) => readConversation(db, tenant, id));
   }
 
   async updateConversation(tenant: string, id: string, metadata: Record<string, string>): Promise<ConversationRecord | undefined> {
-    return this.#run(async (em) => {
-      if (await em.nativeUpdate(ConversationEntity, { tenant, id }, { metadata }) === 0) return undefined;
-      const row = await em.findOne(ConversationEntity, { tenant, id });
-      return row ? toConversationRecord(row) : undefined;
+    return this.#write(async (db) => {
+      const updated = await db.updateTable('conversations').set({ metadata: JSON.stringify(metadata) })
+        .where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+      return updated.numUpdatedRows === 0n ? undefined : readConversation(db, tenant, id);
     });
   }
 
@@ -386,12 +365,40 @@ function findResponse(db: StoreDb, tenant: string, id: string) {
   return db.selectFrom('responses').select(['seq', 'conversation_id']).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
 }
 
+async function readResponse(db: StoreDb, tenant: string, id: string): Promise<ResponseRecord | undefined> {
+  const row = await db.selectFrom('responses').selectAll().where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+  return row && toResponseRecord(row);
+}
+
+async function readConversation(db: StoreDb, tenant: string, id: string): Promise<ConversationRecord | undefined> {
+  const row = await db.selectFrom('conversations').selectAll().where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+  return row && toConversationRecord(row);
+}
+
 /** Applies a patch; undefined when the tenant has no such response. */
-async function patchResponse(em: EntityManager, tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
+async function patchResponse(db: StoreDb, tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
   const changes = patchColumns(patch);
-  if (Object.keys(changes).length > 0 && await em.nativeUpdate(ResponseEntity, { tenant, id }, changes) === 0) return undefined;
-  const row = await em.findOne(ResponseEntity, { tenant, id });
-  return row ? toResponseRecord(row) : undefined;
+  if (Object.keys(changes).length > 0) {
+    const updated = await db.updateTable('responses').set(changes).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return undefined;
+  }
+  return readResponse(db, tenant, id);
+}
+
+/** Runs an insert; a clash on a unique key (tenant and id) is a ConflictError saying `conflict`. */
+async function insertUnique(insert: { execute(): Promise<unknown> }, conflict: string): Promise<void> {
+  try {
+    await insert.execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(conflict);
+    throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT_UNIQUE'))
+    || (error instanceof Error && error.message.includes('UNIQUE constraint failed'));
 }
 
 /** Appends events after the response's last one; throws ConflictError unless their sequence numbers grow. */

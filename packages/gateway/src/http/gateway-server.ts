@@ -6,6 +6,7 @@ import { V1_ROUTES } from '../routes/index.js';
 import { registerResponsesWebSocket } from '../websocket/responses-websocket-endpoint.js';
 import { identifyCaller } from './caller-identity.js';
 import { installErrorHandling } from './error-handler.js';
+import { answerClientError, answerRouterError } from './framework-errors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { newRequestId } from './request-id.js';
 
@@ -21,6 +22,9 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   // The logger type is fastify's base one, so routes keep the default FastifyInstance type.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     bodyLimit: ctx.config.bodyLimitBytes,
+    maxParamLength: ctx.config.maxPathParamLength,
+    frameworkErrors: answerRouterError(ctx.config.maxPathParamLength),
+    clientErrorHandler: answerClientError,
     // The app's own logger: fastify's lines and every plugin's share one stream, format and level.
     loggerInstance: ctx.logger,
     genReqId: newRequestId,
