@@ -30,9 +30,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${SERVE_USAGE}\n`);
-    else if (error instanceof ConfigError || error instanceof MissingPortError) process.stderr.write(`${error.message}\n`);
+    if (UsageError.is(error)) process.stderr.write(`${error.message}\n\n${SERVE_USAGE}\n`);
+    else if (ConfigError.is(error) || MissingPortError.is(error)) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`agentport: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.exitCode = UsageError.is(error) ? 2 : 1;
   },
 );

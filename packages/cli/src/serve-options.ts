@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { AgentportError, errorMarker } from '@agentport/core';
 
 /** `agentport serve` flags; each maps onto a config override, the highest-precedence source. */
 export interface ServeOptions {
@@ -31,7 +32,14 @@ Options:
 After "--", the rest starts "vllm serve <args>" (vLLM must be installed), waits until it
 answers, and stops it on exit. Every setting also has an env var: AGENTPORT_<PLUGIN>__<KEY>.`;
 
-export class UsageError extends Error {}
+/** The command line does not parse; the CLI prints it with the usage text and exits 2. */
+export class UsageError extends AgentportError {
+  static override readonly marker = errorMarker('@agentport/cli/UsageError');
+
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
 
 export function parseServeOptions(argv: readonly string[]): ServeOptions {
   const separator = argv.indexOf('--');

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 
 export * from './errors.js';
+export * from './error-brand.js';
+export * from './error-catalogue.js';
 export * from './items/index.js';
 export * from './model/index.js';
 export * from './schema/index.js';

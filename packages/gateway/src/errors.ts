@@ -1,4 +1,4 @@
-import { AgentportError } from '@agentport/core';
+import { AgentportError, errorMarker } from '@agentport/core';
 
 export type ApiErrorType =
   | 'invalid_request_error'
@@ -16,6 +16,8 @@ export type ApiErrorType =
  * and is answered as a 500 without its details.
  */
 export class ApiError extends AgentportError {
+  static override readonly marker = errorMarker('@agentport/gateway/ApiError');
+
   constructor(
     readonly status: number,
     readonly type: ApiErrorType,

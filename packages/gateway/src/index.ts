@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './error-catalogue.js';
 export * from './gateway.js';
 export * from './gateway-config.js';
 export * from './gateway-plugin.js';

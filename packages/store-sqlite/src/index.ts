@@ -12,3 +12,4 @@ export { ConversationEntity } from './schema/conversation-entity.js';
 export { ResponseEntity, RESPONSE_STATUSES } from './schema/response-entity.js';
 export { ItemEntity, ITEM_ROLES } from './schema/item-entity.js';
 export { ResponseEventEntity } from './schema/response-event-entity.js';
+export * from './error-catalogue.js';

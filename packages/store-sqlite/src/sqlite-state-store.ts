@@ -323,7 +323,7 @@ export class SqliteStateStore implements StateStore {
 
   #onPurgeError(error: unknown): void {
     // A purge cut short by close() is expected; anything else is worth a line.
-    if (error instanceof StoreUnavailableError) return;
+    if (StoreUnavailableError.is(error)) return;
     this.#logger?.error({
       path: this.#config.path, error: error instanceof Error ? error.message : String(error),
     }, 'the retention purge failed; it will run again');

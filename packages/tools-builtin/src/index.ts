@@ -5,3 +5,4 @@ export * from './http-get/index.js';
 export * from './files/index.js';
 export * from './mcp/index.js';
 export * from './builtin-tools.js';
+export * from './error-catalogue.js';

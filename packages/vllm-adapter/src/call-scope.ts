@@ -32,7 +32,7 @@ export class CallScope {
   get stopReason(): ModelError | undefined {
     if (!this.controller.signal.aborted) return undefined;
     const reason: unknown = this.controller.signal.reason;
-    return reason instanceof ModelError ? reason : new ModelError('cancelled', 'the model call was aborted', { cause: reason });
+    return ModelError.is(reason) ? reason : new ModelError('cancelled', 'the model call was aborted', { cause: reason });
   }
 
   dispose(): void {

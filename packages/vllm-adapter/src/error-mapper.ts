@@ -74,7 +74,7 @@ export function mapStreamErrorChunk(detail: VllmErrorDetail): ModelError {
 
 /** Socket-level failures (refused, reset, DNS) as a retryable `transport` error. */
 export function mapTransportError(error: unknown, url: string): ModelError {
-  if (error instanceof ModelError) return error;
+  if (ModelError.is(error)) return error;
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   return new ModelError('transport', `cannot reach vLLM at ${url}: ${code && !message.includes(code) ? `${code} ` : ''}${message}`, {

@@ -17,3 +17,4 @@ export { VllmHttpClient, type HttpCallOptions, type ResponseTextStream, type Str
 export * from './vllm-model-info.js';
 export * from './vllm-plugin.js';
 export * from './vllm-model-catalog.js';
+export * from './error-catalogue.js';

@@ -315,7 +315,7 @@ function completionAsChunk(body: unknown): unknown {
 }
 
 function asModelError(error: unknown): ModelError {
-  if (error instanceof ModelError) return error;
+  if (ModelError.is(error)) return error;
   return new ModelError('invalid_chunk', `cannot decode vLLM's stream: ${error instanceof Error ? error.message : String(error)}`, {
     cause: error,
   });

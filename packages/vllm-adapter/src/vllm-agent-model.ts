@@ -129,7 +129,7 @@ export class VllmAgentModel implements IAgentModel {
     try {
       models = await this.listModels(options);
     } catch (error) {
-      const failure = error instanceof ModelError ? error : unexpectedFailure(error);
+      const failure = ModelError.is(error) ? error : unexpectedFailure(error);
       return { ready: false, reason: failure.message, error: failure };
     }
     const wanted = this.config.model ?? models[0]?.id;
@@ -211,7 +211,7 @@ export class VllmAgentModel implements IAgentModel {
           }
         } catch (error) {
           // The client turns every network failure into a ModelError; anything else is a bug, not worth a retry.
-          failure = error instanceof ModelError ? error : unexpectedFailure(error);
+          failure = ModelError.is(error) ? error : unexpectedFailure(error);
         }
         if (finished) return;
         failure = scope.stopReason ?? failure ?? new ModelError('invalid_chunk', 'vLLM stream ended without a terminal event');

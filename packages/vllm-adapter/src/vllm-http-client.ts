@@ -243,7 +243,7 @@ export class VllmHttpClient {
     if (inFlight.failure) return inFlight.failure;
     if (signal.aborted) {
       const reason: unknown = signal.reason;
-      return reason instanceof ModelError ? reason : new ModelError('cancelled', 'the model call was aborted', { cause: reason });
+      return ModelError.is(reason) ? reason : new ModelError('cancelled', 'the model call was aborted', { cause: reason });
     }
     return mapTransportError(error, this.baseUrl);
   }

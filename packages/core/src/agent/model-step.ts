@@ -107,7 +107,7 @@ export async function* streamModelStep(
     }
   } catch (error) {
     if (options.signal.aborted) return yield* stopped();
-    return yield* stopped(error instanceof ModelError
+    return yield* stopped(ModelError.is(error)
       ? error
       : new ModelError('transport', `model stream failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
   }

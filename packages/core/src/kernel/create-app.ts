@@ -74,7 +74,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     try {
       await plugin.register(ctx);
     } catch (error) {
-      if (error instanceof AgentportError) throw error;
+      if (AgentportError.is(error)) throw error;
       throw new PluginError(plugin.name, `failed to register: ${messageOf(error)}`, { cause: error });
     }
   }

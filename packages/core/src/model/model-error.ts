@@ -1,3 +1,4 @@
+import { errorMarker } from '../error-brand.js';
 import { AgentportError } from '../errors.js';
 
 export type ModelErrorCode =
@@ -28,6 +29,8 @@ export interface ModelErrorOptions {
 }
 
 export class ModelError extends AgentportError {
+  static override readonly marker = errorMarker('@agentport/core/ModelError');
+
   declare readonly code: ModelErrorCode;
   readonly retryable: boolean;
   readonly status?: number;
@@ -47,5 +50,5 @@ function defaultRetryable(code: ModelErrorCode, status: number | undefined): boo
 }
 
 export function isModelError(error: unknown): error is ModelError {
-  return error instanceof ModelError;
+  return ModelError.is(error);
 }

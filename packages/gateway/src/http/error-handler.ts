@@ -15,7 +15,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
 }
 
 function toApiError(error: FastifyError, bodyLimitBytes: number): ApiError {
-  if (error instanceof ApiError) return error;
+  if (ApiError.is(error)) return error;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return payloadTooLarge(bodyLimitBytes);

@@ -1,10 +1,11 @@
+import { AgentportError, errorMarker } from '@agentport/core';
+
 /** Thrown by `withTimeout` when the wrapped call does not settle in time. */
-export class DeadlineExceededError extends Error {
-  readonly code = 'deadline_exceeded';
+export class DeadlineExceededError extends AgentportError {
+  static override readonly marker = errorMarker('@agentport/gateway/DeadlineExceededError');
 
   constructor(readonly ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'DeadlineExceededError';
+    super('deadline_exceeded', `no answer within ${ms} ms`);
   }
 }
 

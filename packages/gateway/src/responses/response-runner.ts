@@ -139,7 +139,7 @@ export class ResponseRunner {
       assertUniqueNames([...tools, ...params.functionTools]);
       return tools;
     } catch (error) {
-      if (error instanceof InvalidToolRequestError) throw invalidRequest(error.param, error.message, error.code);
+      if (InvalidToolRequestError.is(error)) throw invalidRequest(error.param, error.message, error.code);
       throw error;
     }
   }

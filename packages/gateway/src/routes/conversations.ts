@@ -39,7 +39,7 @@ export const registerConversationRoutes: RouteRegistrar = (app: FastifyInstance,
     try {
       await store.appendItems(tenant, { kind: 'conversation', conversationId }, items);
     } catch (error) {
-      if (error instanceof NotFoundError) throw notFound('conversation', conversationId);
+      if (NotFoundError.is(error)) throw notFound('conversation', conversationId);
       throw error;
     }
   };

@@ -101,7 +101,7 @@ async function builtinServerTools(ctx: GatewayContext, tenant: string): Promise<
     });
     return tools.filter((tool): tool is ServerTool => tool.execution === 'server');
   } catch (error) {
-    if (error instanceof InvalidToolRequestError) return [];
+    if (InvalidToolRequestError.is(error)) return [];
     throw error;
   }
 }

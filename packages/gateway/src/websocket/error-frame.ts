@@ -18,6 +18,6 @@ export function toErrorFrame(error: ApiError, streamId?: string): ErrorFrame {
 
 /** Anything that is not an `ApiError` is a bug: a 500 that shows no internals. */
 export function asApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
+  if (ApiError.is(error)) return error;
   return new ApiError(500, 'server_error', 'server_error', 'The server had an error while processing your request.');
 }

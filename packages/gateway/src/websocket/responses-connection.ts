@@ -119,7 +119,7 @@ export class ResponsesConnection {
       try {
         await this.handleCreate(frame, current);
       } catch (error) {
-        if (!(error instanceof ApiError)) this.log.error({ error: String(error) }, 'a WebSocket request failed');
+        if (!ApiError.is(error)) this.log.error({ error: String(error) }, 'a WebSocket request failed');
         this.sendError(asApiError(error), frame.streamId);
       } finally {
         this.current = undefined;

@@ -32,7 +32,7 @@ export function builtinServerTool(serverLabel: string, tool: BuiltinTool, requir
       try {
         return { output: await tool.call(input, ctx) };
       } catch (error) {
-        if (error instanceof BuiltinToolError) return { output: error.message, isError: true };
+        if (BuiltinToolError.is(error)) return { output: error.message, isError: true };
         throw error;
       }
     },

@@ -54,7 +54,7 @@ export async function makeStartupSnapshot(options: StartupSnapshotOptions): Prom
     if ((await stat(path)).size === 0) throw new SandboxStartError('the startup snapshot is empty');
   } catch (error) {
     await remove();
-    throw error instanceof SandboxStartError ? error : new SandboxStartError(`making the startup snapshot failed: ${String(error)}`, { cause: error });
+    throw SandboxStartError.is(error) ? error : new SandboxStartError(`making the startup snapshot failed: ${String(error)}`, { cause: error });
   }
   return { path, remove };
 }

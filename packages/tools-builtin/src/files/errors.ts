@@ -1,3 +1,4 @@
+import { errorMarker } from '@agentport/core';
 import { BuiltinToolError } from '../builtin-server/errors.js';
 
 /** Why a path was refused: it is absolute, climbs out with `..`, leads out through a symlink, or holds a NUL. */
@@ -5,6 +6,8 @@ export type PathRefusal = 'absolute' | 'outside_root' | 'symlink_out_of_root' | 
 
 /** A path that resolves outside the files root. Nothing outside the root was opened. */
 export class PathOutsideRootError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/PathOutsideRootError');
+
   constructor(readonly path: string, readonly reason: PathRefusal) {
     super('path_outside_root', `"${path}" is refused: ${REASONS[reason]}`);
   }
@@ -19,6 +22,8 @@ const REASONS: Record<PathRefusal, string> = {
 
 /** Nothing is at the path (inside the root). */
 export class FileNotFoundError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/FileNotFoundError');
+
   constructor(readonly path: string) {
     super('file_not_found', `"${path}" does not exist`);
   }
@@ -26,6 +31,8 @@ export class FileNotFoundError extends BuiltinToolError {
 
 /** The path names something the tool does not read: a directory for read_file, a device or pipe, a file for list_directory. */
 export class WrongFileKindError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/WrongFileKindError');
+
   constructor(readonly path: string, expected: 'file' | 'directory', found: string) {
     super('wrong_file_kind', `"${path}" is ${found}, not a ${expected === 'file' ? 'regular file' : 'directory'}${expected === 'file' && found === 'a directory' ? ' (use list_directory)' : ''}`);
   }

@@ -1,3 +1,4 @@
+import { errorMarker } from '@agentport/core';
 import { BuiltinToolError } from '../builtin-server/errors.js';
 import type { AddressCategory } from './address-policy.js';
 
@@ -11,6 +12,8 @@ export type HttpGetRefusal =
 
 /** A URL http_get will not fetch (a first URL or a redirect's target). */
 export class HttpGetRefusedError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/HttpGetRefusedError');
+
   constructor(readonly url: string, readonly refusal: HttpGetRefusal) {
     super('http_get_refused', `${url} is refused: ${describe(refusal)}`);
   }
@@ -35,6 +38,8 @@ function describe(refusal: HttpGetRefusal): string {
 
 /** The fetch failed: the name did not resolve, the connection or TLS failed, the response broke off. */
 export class HttpGetFailedError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/HttpGetFailedError');
+
   constructor(readonly url: string, reason: string, options?: ErrorOptions) {
     super('http_get_failed', `GET ${url} failed: ${reason}`, options);
   }
@@ -42,6 +47,8 @@ export class HttpGetFailedError extends BuiltinToolError {
 
 /** More redirects than `maxRedirects`. */
 export class HttpGetRedirectLimitError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/HttpGetRedirectLimitError');
+
   constructor(readonly url: string, readonly maxRedirects: number) {
     super('http_get_redirect_limit', `GET ${url} was redirected more than ${maxRedirects} times`);
   }
@@ -49,6 +56,8 @@ export class HttpGetRedirectLimitError extends BuiltinToolError {
 
 /** The whole fetch (resolution, redirects, body) took longer than `timeoutMs`. */
 export class HttpGetTimeoutError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/HttpGetTimeoutError');
+
   constructor(readonly url: string, readonly timeoutMs: number) {
     super('http_get_timeout', `GET ${url} took longer than ${timeoutMs} ms`);
   }

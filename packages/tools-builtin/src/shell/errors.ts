@@ -1,7 +1,10 @@
+import { errorMarker } from '@agentport/core';
 import { BuiltinToolError } from '../builtin-server/errors.js';
 
 /** The model asked for a command that is not on the allowlist (or named it by a path). Nothing was started. */
 export class CommandNotAllowedError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/CommandNotAllowedError');
+
   constructor(readonly command: string, allowed: readonly string[]) {
     super('command_not_allowed', `"${command}" is not an allowed command; allowed: ${allowed.length === 0 ? 'none' : allowed.join(', ')}`);
   }
@@ -12,6 +15,8 @@ export type ArgumentRefusal = 'outside_workdir' | 'symlink_out_of_workdir' | 'in
 
 /** An argument that names a path outside the working directory. Nothing was started. */
 export class ArgumentRefusedError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/ArgumentRefusedError');
+
   constructor(readonly argument: string, readonly reason: ArgumentRefusal) {
     super('argument_refused', `the argument "${argument}" is refused: ${REASONS[reason]}`);
   }
@@ -25,6 +30,8 @@ const REASONS: Record<ArgumentRefusal, string> = {
 
 /** The command ran past its time limit; its whole process group was killed. */
 export class CommandTimeoutError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/CommandTimeoutError');
+
   constructor(readonly command: string, readonly timeoutMs: number, partialOutput: string) {
     super('command_timeout', `"${command}" ran past its limit of ${timeoutMs} ms and was killed${partialOutput === '' ? '' : `; its output until then:\n${partialOutput}`}`);
   }
@@ -32,6 +39,8 @@ export class CommandTimeoutError extends BuiltinToolError {
 
 /** The command could not be started (the executable vanished, the sandbox failed). */
 export class CommandStartError extends BuiltinToolError {
+  static override readonly marker = errorMarker('@agentport/tools-builtin/CommandStartError');
+
   constructor(readonly command: string, reason: string, options?: ErrorOptions) {
     super('command_start_failed', `"${command}" could not be started: ${reason}`, options);
   }

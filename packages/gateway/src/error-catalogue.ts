@@ -1,0 +1,42 @@
+/** An API error code: the HTTP status(es) it is sent with, and what it means. */
+export interface ApiErrorCodeInfo {
+  readonly status: readonly number[];
+  readonly description: string;
+}
+
+/**
+ * The codes the gateway puts in `{"error":{"code"}}` (and `DeadlineExceededError`, which stays
+ * inside). Codes from elsewhere pass through as they are: a plugin's `InvalidToolRequestError`
+ * as a 400 (`CORE_ERRORS`, `TOOLS_BUILTIN_ERRORS`), a failed model call as a 502, or 504 for
+ * `timeout` (`MODEL_ERRORS`), fastify's own 4xx as its `FST_ERR_*` code.
+ */
+export const GATEWAY_ERRORS = {
+  invalid_request: { status: [400], description: 'The request is malformed; `param` names the field.' },
+  missing_required_parameter: { status: [400], description: 'A required field is missing; `param` names it.' },
+  invalid_type: { status: [400], description: 'A field has the wrong type; `param` names it.' },
+  invalid_json: { status: [400], description: 'The body (or WebSocket frame) is not valid JSON.' },
+  model_not_found: { status: [400, 404], description: 'No served model has that name (400 in a request, 404 on /v1/models/{id}).' },
+  previous_response_not_found: { status: [400], description: "'previous_response_id' (or an earlier turn of it) is not stored for this tenant." },
+  not_background: { status: [400], description: 'Only a background response can be cancelled.' },
+  unknown_frame_type: { status: [400], description: 'WebSocket: a frame whose type the gateway does not know.' },
+  binary_frame_not_supported: { status: [400], description: 'WebSocket: a binary frame; send JSON text frames.' },
+  tool_call_not_found: { status: [400], description: 'WebSocket: no client tool call with that call_id is waiting for a result.' },
+  tool_result_already_submitted: { status: [400], description: 'WebSocket: the result of that tool call was already submitted.' },
+  invalid_api_key: { status: [401], description: 'The API key is missing or not accepted.' },
+  response_not_found: { status: [404], description: 'No response with that id for this tenant.' },
+  conversation_not_found: { status: [404], description: 'No conversation with that id for this tenant.' },
+  item_not_found: { status: [404], description: 'No item with that id in the conversation.' },
+  mcp_server_not_found: { status: [404], description: 'No hosted MCP server with that label.' },
+  mcp_not_enabled: { status: [404], description: 'This gateway hosts no MCP servers (the mcp plugin is not configured).' },
+  mcp_endpoint_disabled: { status: [404], description: 'The MCP endpoint for MCP clients is turned off.' },
+  not_found: { status: [404], description: 'Unknown route (HTTP or WebSocket).' },
+  request_too_large: { status: [413], description: 'The body is larger than the configured body limit.' },
+  unsupported_media_type: { status: [415], description: 'The body is not application/json.' },
+  rate_limit_exceeded: { status: [429], description: "Too many requests or running responses for this key; see 'retry-after'." },
+  queue_full: { status: [429], description: 'WebSocket: too many requests queued behind the running one on the connection.' },
+  server_error: { status: [500], description: 'An unexpected failure; details are logged, not sent.' },
+  server_shutting_down: { status: [503], description: 'The gateway is stopping.' },
+  deadline_exceeded: { status: [], description: 'Internal (DeadlineExceededError): a probe or listing did not settle in time; the route answers with its own status.' },
+} as const satisfies Readonly<Record<string, ApiErrorCodeInfo>>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
