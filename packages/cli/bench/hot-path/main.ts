@@ -1,0 +1,160 @@
+/**
+ * The hot-path benchmark: the same load sent to the fake vLLM upstream directly, through a bare
+ * pass-through proxy (the floor) and through agentport over SSE and WebSocket, with the store
+ * off (`store: false`) and on (SQLite), at 1, 16, 64 and 256 concurrent streams paced like a
+ * GPU (50 tokens 10 ms apart) and at 16 streams at full speed. Upstream, bare proxy and
+ * agentport each run in their own process; this one is the client. Per row: CPU time per
+ * delivered token of each process (/proc), added time to first token p50/p99 against direct,
+ * token rate against direct, errors and 429s. Loopback only.
+ *
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off]
+ *
+ * Writes `.bench-results/hot-path.json` and prints a markdown table.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuBetween, readProcessCpu } from './proc-cpu.ts';
+import { type SideKind, makeClient, type StreamOutcome } from './stream-clients.ts';
+import { markdownReport, type Row, summarize } from './report.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..', '..', '..');
+const API_KEY = 'sk-bench';
+const ERROR_BACKOFF_MS = 100;
+
+interface Side {
+  name: 'direct' | 'bare' | 'sse-off' | 'ws-off' | 'sse-on' | 'ws-on';
+  target: 'upstream' | 'bare' | 'agentport';
+  client: SideKind;
+  store: boolean;
+}
+
+const SIDES: readonly Side[] = [
+  { name: 'direct', target: 'upstream', client: 'direct', store: false },
+  { name: 'bare', target: 'bare', client: 'sse', store: false },
+  { name: 'sse-off', target: 'agentport', client: 'sse', store: false },
+  { name: 'ws-off', target: 'agentport', client: 'ws', store: false },
+  { name: 'sse-on', target: 'agentport', client: 'sse', store: true },
+  { name: 'ws-on', target: 'agentport', client: 'ws', store: true },
+];
+
+interface Mode { name: 'paced' | 'full'; intervalMs: number; tokens: number; streams: number[] }
+
+const args = new Map(process.argv.slice(2).map((arg) => {
+  const [key, value] = arg.replace(/^--/, '').split('=');
+  return [key ?? '', value ?? 'true'] as const;
+}));
+const quick = args.has('quick');
+const rowSeconds = Number(args.get('row-seconds') ?? (quick ? 1 : 4));
+const warmupStreams = quick ? 8 : 32;
+const pickStreams = args.get('streams')?.split(',').map(Number);
+const pickSides = args.get('sides')?.split(',');
+const MODES: Mode[] = [
+  { name: 'paced', intervalMs: 10, tokens: 50, streams: [1, 16, 64, 256] },
+  { name: 'full', intervalMs: 0, tokens: 200, streams: [16] },
+];
+/** `--lift-limits`: agentport without the per-key limits and with an upstream pool as large as the load, to compare costs apart from the defaults. */
+const overrides = args.has('lift-limits')
+  ? { gateway: { maxConcurrentRuns: 4096, requestsPerMinute: 0 }, vllm: { maxConnections: 4096 } }
+  : {};
+
+interface Started { child: ChildProcess; url: string }
+
+/** Starts one of the benchmark's processes; `cpu` pins it with taskset. */
+function startProcess(script: string, scriptArgs: string[], cpu: string | undefined, execArgv: string[] = []): Promise<Started> {
+  const node = [...execArgv, join(here, script), ...scriptArgs];
+  const child = cpu === undefined
+    ? spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    : spawn('taskset', ['-c', cpu, process.execPath, ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, url: (message as { url: string }).url }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it listened`)));
+  });
+}
+
+function stopProcess(started: Started): Promise<void> {
+  return new Promise((resolve) => {
+    if (started.child.exitCode !== null) return resolve();
+    started.child.once('exit', () => resolve());
+    started.child.disconnect();
+    setTimeout(() => started.child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+/** `streams` workers, each streaming one turn after another for `rowSeconds`; starts spread over one stream's length. */
+async function runRow(side: Side, url: string, streams: number, mode: Mode, pids: Record<string, number>): Promise<Row> {
+  const clients = Array.from({ length: streams }, () => makeClient(side.client, url, API_KEY));
+  const outcomes: StreamOutcome[] = [];
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcessCpu(pid)]));
+  const clientBefore = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + rowSeconds * 1000;
+  const spreadMs = Math.min(mode.intervalMs * mode.tokens, rowSeconds * 500);
+  await Promise.all(clients.map(async (client, index) => {
+    await new Promise((resolve) => setTimeout(resolve, (spreadMs * index) / streams));
+    do {
+      const outcome = await client.stream({ tokens: mode.tokens, store: side.store });
+      outcomes.push(outcome);
+      // A refused client waits before it asks again, as a real one would, instead of spinning on 429s.
+      if (outcome.kind === 'error') await new Promise((resolve) => setTimeout(resolve, ERROR_BACKOFF_MS));
+    } while (performance.now() < deadline);
+  }));
+  const wallMs = performance.now() - started;
+  const clientCpu = process.cpuUsage(clientBefore);
+  for (const client of clients) client.close();
+  const cpuMs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuBetween(before[name]!, readProcessCpu(pid))]));
+  return summarize({ mode: mode.name, streams, side: side.name, target: side.target, wallMs, outcomes, cpuMs, clientCpuMs: (clientCpu.user + clientCpu.system) / 1000 });
+}
+
+async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
+  const pin = args.has('pin');
+  const upstream = await startProcess('upstream-process.ts', [String(mode.intervalMs)], pin ? '0' : undefined);
+  const bare = await startProcess('bare-proxy-process.ts', [upstream.url], pin ? '1' : undefined);
+  const profileDir = join(repoRoot, '.bench-results', 'profiles');
+  if (args.has('profile')) mkdirSync(profileDir, { recursive: true });
+  const agentport = await startProcess('agentport-process.ts', [upstream.url, join(dbDir, `${mode.name}.db`), API_KEY, JSON.stringify(overrides)],
+    pin ? '1' : undefined, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=agentport-${mode.name}-${Date.now()}.cpuprofile`] : []);
+  const urls = { upstream: upstream.url, bare: bare.url, agentport: agentport.url };
+  const pids = { upstream: upstream.child.pid!, bare: bare.child.pid!, agentport: agentport.child.pid! };
+  try {
+    const sides = SIDES.filter((side) => side.name === 'direct' || pickSides === undefined || pickSides.includes(side.name));
+    for (const side of sides) {
+      // Warm up the JIT and the connection pools of each side before any row.
+      const client = makeClient(side.client, urls[side.target], API_KEY);
+      for (let index = 0; index < warmupStreams; index += 1) await client.stream({ tokens: 10, store: side.store });
+      client.close();
+    }
+    for (const streams of mode.streams.filter((count) => pickStreams === undefined || pickStreams.includes(count))) {
+      for (const side of sides) {
+        const row = await runRow(side, urls[side.target], streams, mode, pids);
+        rows.push(row);
+        process.stderr.write(`${mode.name} ${streams} ${side.name}: ${row.completed} streams, ${row.errors} errors, ${row.targetCpuMicrosPerToken.toFixed(1)} µs/token, load ${loadavg()[0]!.toFixed(2)}\n`);
+      }
+    }
+  } finally {
+    await Promise.all([stopProcess(agentport), stopProcess(bare)]);
+    await stopProcess(upstream);
+  }
+}
+
+const dbDir = mkdtempSync(join(tmpdir(), 'agentport-hot-path-'));
+const rows: Row[] = [];
+const loadBefore = loadavg();
+const startedAt = new Date().toISOString();
+try {
+  for (const mode of MODES) await runMode(mode, dbDir, rows);
+} finally {
+  rmSync(dbDir, { recursive: true, force: true });
+}
+const result = {
+  startedAt, quick, rowSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  load: { before: loadBefore, after: loadavg() }, rows,
+};
+const out = join(repoRoot, '.bench-results', 'hot-path.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${markdownReport(result)}\n\nJSON: ${out}\n`);
