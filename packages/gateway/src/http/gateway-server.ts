@@ -22,7 +22,7 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   // The logger type is fastify's base one, so routes keep the default FastifyInstance type.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     bodyLimit: ctx.config.bodyLimitBytes,
-    maxParamLength: ctx.config.maxPathParamLength,
+    routerOptions: { maxParamLength: ctx.config.maxPathParamLength },
     frameworkErrors: answerRouterError(ctx.config.maxPathParamLength),
     clientErrorHandler: answerClientError,
     // The app's own logger: fastify's lines and every plugin's share one stream, format and level.
