@@ -7,7 +7,7 @@ import { newId } from '../src/items/ids.js';
 import { MemoryStateStore } from '../src/store/memory-state-store.js';
 import { memoryStore } from '../src/store/memory-store-plugin.js';
 import type { StateStore } from '../src/store/state-store.js';
-import { runStateStoreConformance } from '../src/testing/state-store-conformance.js';
+import { runStateStoreConformance } from '../src/testing/state-store-conformance/index.js';
 
 runStateStoreConformance('MemoryStateStore', () => new MemoryStateStore());
 

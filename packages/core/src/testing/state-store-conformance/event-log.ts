@@ -1,0 +1,45 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newId } from '../../items/ids.js';
+import type { StateStore } from '../../store/state-store.js';
+import { sampleResponseRecord, textDeltaEvents } from '../store-fixtures.js';
+import { newTenant } from './sample-items.js';
+
+/** A response's stored stream events: append, read, dropped with the response. */
+export function eventLogCases(currentStore: () => StateStore): void {
+  describe('event log', () => {
+    let store: StateStore;
+    beforeEach(() => {
+      store = currentStore();
+    });
+
+    it("appends and reads a response's events", async () => {
+      const tenant = newTenant();
+      const response = await store.createResponse(sampleResponseRecord(tenant));
+      const other = await store.createResponse(sampleResponseRecord(tenant));
+      expect(await store.readEvents(tenant, response.id)).toEqual([]);
+
+      const all = textDeltaEvents(0, 6);
+      await store.appendEvents(tenant, response.id, all.slice(0, 3));
+      await store.appendEvents(tenant, response.id, all.slice(3, 4));
+      await store.appendEvents(tenant, other.id, textDeltaEvents(0, 2));
+      await store.appendEvents(tenant, response.id, all.slice(4));
+
+      expect(await store.readEvents(tenant, response.id)).toEqual(all);
+      expect(await store.readEvents(tenant, response.id, 2)).toEqual(all.slice(3));
+      expect(await store.readEvents(tenant, response.id, 5)).toEqual([]);
+      expect(await store.readEvents(tenant, other.id)).toEqual(textDeltaEvents(0, 2));
+    });
+
+    it('answers undefined for an unknown response and drops the log with its response', async () => {
+      const tenant = newTenant();
+      expect(await store.readEvents(tenant, newId('response'))).toBeUndefined();
+      await expect(store.appendEvents(tenant, newId('response'), textDeltaEvents(0, 1)))
+        .rejects.toMatchObject({ code: 'response_not_found' });
+
+      const response = await store.createResponse(sampleResponseRecord(tenant));
+      await store.appendEvents(tenant, response.id, textDeltaEvents(0, 2));
+      await store.deleteResponse(tenant, response.id);
+      expect(await store.readEvents(tenant, response.id)).toBeUndefined();
+    });
+  });
+}
