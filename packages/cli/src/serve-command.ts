@@ -1,10 +1,8 @@
-import { type AnyPlugin, createApp, type Logger, TOKENS } from '@agentport/core';
-import { sqliteStore } from '@agentport/store-sqlite';
-import { builtinTools } from '@agentport/tools-builtin';
-import { vllm } from '@agentport/vllm-adapter';
-import { GATEWAY_HANDLE, gateway } from '@agentport/gateway';
+import { createApp, type Logger, TOKENS } from '@agentport/core';
+import { GATEWAY_HANDLE } from '@agentport/gateway';
 import { cliLogDestination } from './cli-log-destination.js';
 import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './serve-options.js';
+import { servePlugins } from './serve-plugins.js';
 import { VllmProcess } from './vllm-process.js';
 
 const DEFAULT_UPSTREAM = 'http://127.0.0.1:8000/v1';
@@ -25,7 +23,7 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     out.write(`${SERVE_USAGE}\n`);
     return undefined;
   }
-  const plugins: AnyPlugin[] = [vllm(), sqliteStore(), ...builtinTools(), gateway()];
+  const plugins = servePlugins();
   const destination = cliLogDestination();
   const app = await createApp({
     plugins,

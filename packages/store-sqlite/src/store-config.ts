@@ -46,6 +46,7 @@ export const SQLITE_STORE_DEFAULTS: Readonly<SqliteStoreConfig> = Object.freeze(
 /** The plugin's config schema; the kernel fills in the defaults and derives the env names from the keys. */
 export const sqliteStoreConfigSchema: JsonSchema = {
   type: 'object',
+  description: 'Where responses, conversations and their items are kept (`@agentport/store-sqlite`): one SQLite file, with retention and a purge job.',
   additionalProperties: false,
   properties: {
     path: {
@@ -66,19 +67,19 @@ export const sqliteStoreConfigSchema: JsonSchema = {
       // Node's timers take at most 2^31-1 ms (about 24.8 days) and fire at once beyond it.
       maximum: 2_000_000,
       default: SQLITE_STORE_DEFAULTS.purgeIntervalSeconds,
-      description: 'how often expired responses are purged; 0 turns the job off',
+      description: 'seconds between purges of expired responses (fractions allowed); 0 turns the job off',
     },
     purgeBatchSize: {
       type: 'integer',
       minimum: 1,
       default: SQLITE_STORE_DEFAULTS.purgeBatchSize,
-      description: 'responses deleted per purge transaction',
+      description: 'responses deleted per purge transaction, so a large purge never holds the database for long',
     },
     busyTimeoutMs: {
       type: 'integer',
       minimum: 0,
       default: SQLITE_STORE_DEFAULTS.busyTimeoutMs,
-      description: 'how long a statement waits for a lock held by another connection',
+      description: 'ms a statement waits for a lock held by another connection; then it fails with SQLITE_BUSY',
     },
     synchronous: {
       type: 'string',

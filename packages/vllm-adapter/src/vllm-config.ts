@@ -76,6 +76,7 @@ const positiveInteger = (fallback: number, description: string): JsonSchema => (
 /** The plugin's config schema; the kernel fills the defaults and derives the env names from the keys. */
 export const vllmConfigSchema: JsonSchema = {
   type: 'object',
+  description: 'The model upstream (`@agentport/vllm-adapter`): a vLLM server\'s OpenAI-compatible API, its timeouts, retries and connection pool.',
   additionalProperties: false,
   properties: {
     baseUrl: {
@@ -86,10 +87,10 @@ export const vllmConfigSchema: JsonSchema = {
     },
     model: { type: 'string', minLength: 1, description: 'served model name; default: the first one /v1/models lists' },
     apiKey: { type: 'string', minLength: 1, description: "vLLM's --api-key" },
-    connectTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.connectTimeoutMs, 'longest wait for a TCP connection'),
-    requestTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.requestTimeoutMs, 'longest a model call may take, retries included'),
-    streamIdleTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.streamIdleTimeoutMs, 'longest wait for the next bytes of a response'),
-    maxConnections: positiveInteger(VLLM_CONFIG_DEFAULTS.maxConnections, 'keep-alive connections to the endpoint'),
+    connectTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.connectTimeoutMs, 'longest wait for a TCP connection, in ms; then the attempt fails'),
+    requestTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.requestTimeoutMs, 'longest a model call may take, in ms, retries included; then it fails with a timeout'),
+    streamIdleTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.streamIdleTimeoutMs, 'longest wait for the next bytes of a response (the first ones included), in ms; then the call fails'),
+    maxConnections: positiveInteger(VLLM_CONFIG_DEFAULTS.maxConnections, 'keep-alive connections to the endpoint; more calls at once wait for a free one'),
     chatTemplateKwargs: {
       type: 'object',
       additionalProperties: true,
@@ -102,22 +103,22 @@ export const vllmConfigSchema: JsonSchema = {
       default: VLLM_CONFIG_DEFAULTS.strictAutoToolChoice,
       description: 'tool_choice "auto" with strict tools: validate (warn, validate), enforced (the server constrains), reject',
     },
-    maxRetries: { type: 'integer', minimum: 0, default: VLLM_CONFIG_DEFAULTS.maxRetries, description: 'retries before the first event' },
+    maxRetries: { type: 'integer', minimum: 0, default: VLLM_CONFIG_DEFAULTS.maxRetries, description: 'retries of a retryable failure that happened before the first event reached the caller; 0: none' },
     retryInitialDelayMs: {
       type: 'integer',
       minimum: 0,
       default: VLLM_CONFIG_DEFAULTS.retryInitialDelayMs,
-      description: 'backoff before the first retry',
+      description: 'ms of backoff before the first retry; doubles each time (with jitter) up to retryMaxDelayMs',
     },
     retryMaxDelayMs: {
       type: 'integer',
       minimum: 0,
       default: VLLM_CONFIG_DEFAULTS.retryMaxDelayMs,
-      description: 'longest backoff between retries',
+      description: 'longest backoff between retries, in ms',
     },
-    maxEventBytes: positiveInteger(VLLM_CONFIG_DEFAULTS.maxEventBytes, 'largest SSE event accepted'),
-    maxErrorBodyBytes: positiveInteger(VLLM_CONFIG_DEFAULTS.maxErrorBodyBytes, 'largest error body read'),
-    drainTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.drainTimeoutMs, 'longest wait for the end of a body after [DONE]'),
+    maxEventBytes: positiveInteger(VLLM_CONFIG_DEFAULTS.maxEventBytes, 'largest single SSE event accepted from the server, in characters'),
+    maxErrorBodyBytes: positiveInteger(VLLM_CONFIG_DEFAULTS.maxErrorBodyBytes, 'bytes of a failed response\'s body read for its error message'),
+    drainTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.drainTimeoutMs, 'ms the end of a body may take after [DONE]; then the connection is dropped instead of going back to the pool'),
   },
 };
 

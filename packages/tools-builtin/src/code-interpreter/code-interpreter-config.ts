@@ -40,6 +40,7 @@ export const MIN_MEMORY_MB = 320;
 /** The plugin's config schema; the kernel fills in the defaults and derives the env names from the keys. */
 export const codeInterpreterConfigSchema: JsonSchema = {
   type: 'object',
+  description: 'The `code_interpreter` tool type (`@agentport/tools-builtin`): Python in a pool of sandboxed Pyodide workers, state kept per container; off until enabled.',
   additionalProperties: false,
   properties: {
     enabled: {
@@ -59,21 +60,21 @@ export const codeInterpreterConfigSchema: JsonSchema = {
       minimum: 100,
       maximum: 3_600_000,
       default: CODE_INTERPRETER_DEFAULTS.timeoutMs,
-      description: 'wall-clock limit of one call; the worker is killed past it',
+      description: 'wall-clock limit of one call, in ms; past it the worker is killed and the container\'s variables are lost',
     },
     memoryMb: {
       type: 'integer',
       minimum: MIN_MEMORY_MB,
       maximum: 65_536,
       default: CODE_INTERPRETER_DEFAULTS.memoryMb,
-      description: 'memory of one worker process (RSS); killed above it',
+      description: 'memory of one worker process (RSS), in MB; Python gets MemoryError a little below it, the process is killed above it',
     },
     maxOutputChars: {
       type: 'integer',
       minimum: 100,
       maximum: 10_000_000,
       default: CODE_INTERPRETER_DEFAULTS.maxOutputChars,
-      description: 'characters of logs kept per call',
+      description: 'characters of logs (output, last value, traceback) kept per call; the rest is cut with a note',
     },
     containerIdleSeconds: {
       type: 'number',
@@ -81,7 +82,7 @@ export const codeInterpreterConfigSchema: JsonSchema = {
       // Node's timers take at most 2^31-1 ms (about 24.8 days).
       maximum: 2_000_000,
       default: CODE_INTERPRETER_DEFAULTS.containerIdleSeconds,
-      description: 'an unused container ends after this long',
+      description: 'seconds a container may stay unused; then its worker stops and its variables are gone',
     },
     maxContainers: {
       type: 'integer',

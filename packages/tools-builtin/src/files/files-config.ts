@@ -30,13 +30,14 @@ export const FILES_DEFAULTS: Readonly<FilesConfig> = Object.freeze({
 
 export const filesConfigSchema: JsonSchema = {
   type: 'object',
+  description: 'The `read_file` and `list_directory` built-in tools (`@agentport/tools-builtin`), under one root directory; off until enabled.',
   additionalProperties: false,
   properties: {
     enabled: { type: 'boolean', default: FILES_DEFAULTS.enabled, description: 'serve read_file and list_directory' },
     serverLabel: serverLabelConfigSchema,
     defaultRequireApproval: defaultRequireApprovalConfigSchema,
     root: { type: 'string', default: FILES_DEFAULTS.root, description: 'the one directory the tools see (absolute path); required when enabled' },
-    maxFileBytes: { type: 'integer', minimum: 1, maximum: 100_000_000, default: FILES_DEFAULTS.maxFileBytes, description: 'bytes of a file read_file returns' },
-    maxEntries: { type: 'integer', minimum: 1, maximum: 1_000_000, default: FILES_DEFAULTS.maxEntries, description: 'entries list_directory shows' },
+    maxFileBytes: { type: 'integer', minimum: 1, maximum: 100_000_000, default: FILES_DEFAULTS.maxFileBytes, description: 'bytes of a file read_file returns; the rest is cut with a note' },
+    maxEntries: { type: 'integer', minimum: 1, maximum: 1_000_000, default: FILES_DEFAULTS.maxEntries, description: 'entries list_directory shows; a note says when there were more' },
   },
 };

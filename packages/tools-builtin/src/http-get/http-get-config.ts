@@ -39,6 +39,7 @@ export const HTTP_GET_DEFAULTS: Readonly<HttpGetConfig> = Object.freeze({
 
 export const httpGetConfigSchema: JsonSchema = {
   type: 'object',
+  description: 'The `http_get` built-in tool (`@agentport/tools-builtin`): fetches public URLs, refusing private addresses after DNS and on every redirect; off until enabled.',
   additionalProperties: false,
   properties: {
     enabled: { type: 'boolean', default: HTTP_GET_DEFAULTS.enabled, description: 'serve the http_get tool' },
@@ -52,9 +53,9 @@ export const httpGetConfigSchema: JsonSchema = {
       type: 'array', items: { type: 'string', minLength: 1 }, default: [...HTTP_GET_DEFAULTS.allowedAddresses],
       description: 'CIDR blocks let through although private or loopback (e.g. an internal service)',
     },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 600_000, default: HTTP_GET_DEFAULTS.timeoutMs, description: 'limit of one fetch, redirects and body included' },
-    maxResponseBytes: { type: 'integer', minimum: 1, maximum: 100_000_000, default: HTTP_GET_DEFAULTS.maxResponseBytes, description: 'body bytes read' },
-    maxRedirects: { type: 'integer', minimum: 0, maximum: 20, default: HTTP_GET_DEFAULTS.maxRedirects, description: 'redirects followed' },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 600_000, default: HTTP_GET_DEFAULTS.timeoutMs, description: 'ms one fetch may take, redirects and body included' },
+    maxResponseBytes: { type: 'integer', minimum: 1, maximum: 100_000_000, default: HTTP_GET_DEFAULTS.maxResponseBytes, description: 'body bytes read; the rest is cut with a note' },
+    maxRedirects: { type: 'integer', minimum: 0, maximum: 20, default: HTTP_GET_DEFAULTS.maxRedirects, description: 'redirects followed, each checked like the first URL' },
     userAgent: { type: 'string', minLength: 1, default: HTTP_GET_DEFAULTS.userAgent, description: 'the User-Agent header sent' },
   },
 };

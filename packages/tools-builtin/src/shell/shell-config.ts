@@ -41,6 +41,7 @@ export const SHELL_DEFAULTS: Readonly<ShellConfig> = Object.freeze({
 
 export const shellConfigSchema: JsonSchema = {
   type: 'object',
+  description: 'The `shell` built-in tool (`@agentport/tools-builtin`): runs allowlisted commands, without a shell, in one directory; off until enabled.',
   additionalProperties: false,
   properties: {
     enabled: { type: 'boolean', default: SHELL_DEFAULTS.enabled, description: 'serve the shell tool' },
@@ -55,7 +56,7 @@ export const shellConfigSchema: JsonSchema = {
     workingDirectory: { type: 'string', default: SHELL_DEFAULTS.workingDirectory, description: 'the directory commands run in (absolute); required when enabled' },
     searchPath: { type: 'string', minLength: 1, default: SHELL_DEFAULTS.searchPath, description: 'where command names are looked up; also the PATH commands see' },
     sandbox: { type: 'string', enum: ['auto', 'bwrap', 'none'], default: SHELL_DEFAULTS.sandbox, description: 'auto: bubblewrap when installed, else none; bwrap: required; none: never' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000, default: SHELL_DEFAULTS.timeoutMs, description: 'wall-clock limit of one command' },
-    maxOutputBytes: { type: 'integer', minimum: 1_024, maximum: 100_000_000, default: SHELL_DEFAULTS.maxOutputBytes, description: 'bytes of output kept; past it the command is stopped' },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 3_600_000, default: SHELL_DEFAULTS.timeoutMs, description: 'wall-clock limit of one command, in ms; then its whole process group is killed' },
+    maxOutputBytes: { type: 'integer', minimum: 1_024, maximum: 100_000_000, default: SHELL_DEFAULTS.maxOutputBytes, description: 'bytes of stdout and stderr together kept; past it the command is stopped and the output cut' },
   },
 };
