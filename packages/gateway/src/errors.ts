@@ -55,8 +55,10 @@ export function rateLimited(message: string, retryAfterSeconds: number): ApiErro
   return new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded', message, null, { 'retry-after': String(retryAfterSeconds) });
 }
 
-export function payloadTooLarge(limitBytes: number): ApiError {
-  return new ApiError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${limitBytes} bytes.`);
+/** 413; `closeConnection` when the rest of the body was not read, so the connection cannot carry another request. */
+export function payloadTooLarge(limitBytes: number, options: { closeConnection?: boolean } = {}): ApiError {
+  return new ApiError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${limitBytes} bytes.`, null,
+    options.closeConnection ? { connection: 'close' } : {});
 }
 
 /** 502 or 504: the model server failed or did not answer in time. */

@@ -6,6 +6,8 @@ export interface GatewayConfig {
   port: number;
   /** Largest request body accepted; larger is a 413. */
   bodyLimitBytes: number;
+  /** A body over `bodyLimitBytes` is still read and thrown away up to this size, so the client sees the 413; larger ones get it at once, on a closed connection. */
+  bodyDiscardLimitBytes: number;
   /** The longest path parameter (an id in the URL) the router accepts; longer ones answer 414. */
   maxPathParamLength: number;
   /** `key:tenant` pairs, comma separated in env; a key without a tenant is its own tenant. */
@@ -66,6 +68,12 @@ export const gatewayConfigSchema = {
     host: { type: 'string', default: '127.0.0.1', description: 'the address the server listens on; 0.0.0.0 or :: listens on every interface' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'the TCP port the server listens on; 0 takes a free one' },
     bodyLimitBytes: { type: 'integer', minimum: 1024, default: 4 * 1024 * 1024, description: 'largest request body, in bytes; a larger one answers 413' },
+    bodyDiscardLimitBytes: {
+      type: 'integer', minimum: 0, default: 32 * 1024 * 1024,
+      description: 'A request body over bodyLimitBytes is still read to its end (and thrown away) up to this many bytes before the 413 is sent, '
+        + 'so a client that is still sending sees the 413 instead of a broken connection (which SDKs retry). '
+        + 'A larger body gets the 413 at once and its connection is closed.',
+    },
     maxPathParamLength: {
       type: 'integer', minimum: 16, default: 100,
       description: 'The longest path parameter (an id in the URL) the router accepts, in characters; longer ones answer 414.',

@@ -6,6 +6,8 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const api = toApiError(error, bodyLimitBytes);
     if (api.status >= 500) request.log.error({ err: error }, 'request failed');
+    // fastify closes after any body-parsing error; a body read to its end leaves the connection usable.
+    if (api.code === 'request_too_large' && api.headers.connection === undefined) reply.removeHeader('connection');
     void reply.status(api.status).headers(api.headers).send(api.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

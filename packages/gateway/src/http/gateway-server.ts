@@ -5,6 +5,7 @@ import { registerOperationRoutes } from '../routes/operations.js';
 import { V1_ROUTES } from '../routes/index.js';
 import { registerResponsesWebSocket } from '../websocket/responses-websocket-endpoint.js';
 import { identifyCaller } from './caller-identity.js';
+import { installBodyLimitGuard } from './body-limit-guard.js';
 import { installErrorHandling } from './error-handler.js';
 import { answerClientError, answerRouterError } from './framework-errors.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -40,6 +41,7 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   app.decorateRequest('tenant', '');
   app.decorateRequest('apiKeyId', '');
   installErrorHandling(app, ctx.config.bodyLimitBytes);
+  installBodyLimitGuard(app, ctx.config);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

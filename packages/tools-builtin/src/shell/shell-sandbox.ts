@@ -58,10 +58,11 @@ function bwrapArguments(command: string, workingDirectory: string): string[] {
     '--die-with-parent',
     '--new-session',
     '--cap-drop', 'ALL',
+    // Mounts apply in order: the empty /tmp first, so a command directory below /tmp still shows.
+    '--tmpfs', '/tmp',
     ...readOnly.flatMap((path) => ['--ro-bind-try', path, path]),
     '--proc', '/proc',
     '--dev', '/dev',
-    '--tmpfs', '/tmp',
     '--bind', workingDirectory, workingDirectory,
     '--chdir', workingDirectory,
   ];
