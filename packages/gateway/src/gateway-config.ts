@@ -56,6 +56,10 @@ export interface GatewayConfig {
   readinessProbeTimeoutMs: number;
   /** How long `GET /v1/models` waits for the upstream's list before answering with the models known so far. */
   modelListTimeoutMs: number;
+  /** The `temperature` sent upstream (and echoed in the response) when a request gives none. */
+  defaultTemperature: number;
+  /** The `top_p` sent upstream (and echoed in the response) when a request gives none. */
+  defaultTopP: number;
 }
 
 export const gatewayConfigSchema = {
@@ -91,6 +95,14 @@ export const gatewayConfigSchema = {
     maxConversationItemsPerRequest: { type: 'integer', minimum: 1, default: 20 },
     readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000 },
     modelListTimeoutMs: { type: 'integer', minimum: 1, default: 5_000 },
+    defaultTemperature: {
+      type: 'number', minimum: 0, maximum: 2, default: 1,
+      description: "The temperature sent upstream when a request gives none, and echoed in its response (OpenAI's default: 1; set the model's recommended value, e.g. 0.6 for Qwen3 thinking).",
+    },
+    defaultTopP: {
+      type: 'number', minimum: 0, maximum: 1, default: 1,
+      description: "The top_p sent upstream when a request gives none, and echoed in its response (OpenAI's default: 1).",
+    },
   },
 } as const;
 

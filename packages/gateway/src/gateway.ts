@@ -45,6 +45,9 @@ export class Gateway {
     const active = new ActiveResponses();
     const metrics = new GatewayMetrics({ activeStreams: () => active.size });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
+    const validator = new JsonSchemaValidator();
+    const hostedToolTypes = tools?.hostedToolTypes ?? new Set<string>();
+    const reasoningSeal = ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger);
     const context: GatewayContext = {
       config,
       store: parts.store,
@@ -55,10 +58,14 @@ export class Gateway {
       auth,
       rateLimiter: new RateLimiter(config.requestsPerMinute),
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),
-      validator: new JsonSchemaValidator(),
-      hostedToolTypes: tools?.hostedToolTypes ?? new Set(),
+      validator,
+      hostedToolTypes,
       tools,
-      reasoningSeal: ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger),
+      reasoningSeal,
+      parseOptions: {
+        validator, hostedToolTypes, reasoningSeal,
+        samplingDefaults: { temperature: config.defaultTemperature, topP: config.defaultTopP },
+      },
       logger,
       metrics,
       runner: new ResponseRunner({

@@ -106,8 +106,10 @@ export class ResponseRunner {
       ...(params.instructions === null ? {} : { instructions: params.instructions }),
       ...(params.toolChoice === undefined ? {} : { toolChoice: params.toolChoice }),
       ...(params.output === undefined ? {} : { output: params.output }),
-      ...(params.temperature === null ? {} : { temperature: params.temperature }),
-      ...(params.topP === null ? {} : { topP: params.topP }),
+      temperature: params.temperature,
+      topP: params.topP,
+      ...(params.presencePenalty === null ? {} : { presencePenalty: params.presencePenalty }),
+      ...(params.frequencyPenalty === null ? {} : { frequencyPenalty: params.frequencyPenalty }),
       ...(params.maxOutputTokens === null ? {} : { maxOutputTokens: params.maxOutputTokens }),
     };
     const initial = toResponseObject({ ...record, completedAt: null }, []);

@@ -131,7 +131,7 @@ export class ResponsesConnection {
   private async handleCreate(frame: CreateFrame, current: CurrentRequest): Promise<void> {
     const { ctx, identity } = this;
     ctx.rateLimiter.take(identity.apiKeyId);
-    const params = parseCreateResponse(frame.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes, reasoningSeal: ctx.reasoningSeal });
+    const params = parseCreateResponse(frame.body, ctx.parseOptions);
     params.stream = true;
     if (params.ignoredToolTypes.length > 0) {
       this.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
