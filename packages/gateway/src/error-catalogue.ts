@@ -22,7 +22,14 @@ export const GATEWAY_ERRORS = {
   not_background: { status: [400], description: 'Only a background response can be cancelled.' },
   unknown_frame_type: { status: [400], description: 'WebSocket: a frame whose type the gateway does not know.' },
   binary_frame_not_supported: { status: [400], description: 'WebSocket: a binary frame; send JSON text frames.' },
-  tool_call_not_found: { status: [400], description: 'WebSocket: no client tool call with that call_id is waiting for a result.' },
+  tool_call_not_found: {
+    status: [400],
+    description: 'A `function_call_output` (or `custom_tool_call_output`) answers no call of the history or the input; WebSocket: no client tool call with that call_id is waiting for a result.',
+  },
+  websocket_connection_limit_reached: {
+    status: [400],
+    description: 'WebSocket: the connection reached `wsMaxConnectionMs` (60 minutes by default); it closes (1000) after its running response. Open a new one.',
+  },
   tool_result_already_submitted: { status: [400], description: 'WebSocket: the result of that tool call was already submitted.' },
   invalid_api_key: { status: [401], description: 'The API key is missing or not accepted.' },
   response_not_found: { status: [404], description: 'No response with that id for this tenant.' },

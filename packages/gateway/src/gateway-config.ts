@@ -35,6 +35,8 @@ export interface GatewayConfig {
   wsCloseTimeoutMs: number;
   /** `store: false` responses a connection keeps for `previous_response_id`; the least recently used go first. */
   wsMaxUnstoredResponses: number;
+  /** How long a WebSocket connection may last (the spec: 60 minutes); then `websocket_connection_limit_reached` and a close (1000). */
+  wsMaxConnectionMs: number;
   /** In the in-response client tool loop, how long a response waits for `tool_result.submit`. */
   wsToolResultTimeoutMs: number;
   /**
@@ -89,6 +91,10 @@ export const gatewayConfigSchema = {
     wsCloseTimeoutMs: { type: 'integer', minimum: 0, default: 5_000 },
     wsMaxUnstoredResponses: { type: 'integer', minimum: 1, default: 1_000 },
     wsToolResultTimeoutMs: { type: 'integer', minimum: 1, default: 120_000 },
+    wsMaxConnectionMs: {
+      type: 'integer', minimum: 1, maximum: 2_147_483_647, default: 3_600_000,
+      description: 'How long a WebSocket connection may last, in ms (the spec: 60 minutes). The running response finishes, then the client gets a websocket_connection_limit_reached error frame and a normal close (1000); it reconnects to go on.',
+    },
     codexModels: { type: 'object', additionalProperties: { type: 'object' }, default: {} },
     reasoningEncryptionKey: { type: 'string', default: '' },
     mcpBuiltinLabel: { type: 'string', minLength: 1, default: 'builtin' },

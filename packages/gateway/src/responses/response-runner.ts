@@ -7,6 +7,7 @@ import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/respo
 import type { ResponseObject } from '../encoder/response-object.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { ResponseRunMetrics } from '../http/gateway-metrics.js';
+import { assertToolOutputsAnswerCalls } from '../request/tool-output-calls.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import type { AgentDirectory } from './agent-directory.js';
 import { type ActiveResponses, LiveResponse } from './live-response.js';
@@ -73,6 +74,7 @@ export class ResponseRunner {
     const { store } = this.deps;
     const agent = this.deps.agents.resolve(params.model);
     const history = options.history ?? await this.loadHistory(tenant, params);
+    assertToolOutputsAnswerCalls(history, params.input);
     const openingItems: Item[] = [];
     const serverTools = await this.listServerTools(tenant, params, history, openingItems);
 
