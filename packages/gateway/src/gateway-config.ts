@@ -58,6 +58,12 @@ export interface GatewayConfig {
   readinessProbeTimeoutMs: number;
   /** How long `GET /v1/models` waits for the upstream's list before answering with the models known so far. */
   modelListTimeoutMs: number;
+  /**
+   * More model names, each pointing at a served one (an agent's name or the upstream's), e.g.
+   * the names a client such as Codex sends; the key `*` serves every other name. Without one,
+   * an unknown name is a 404 `model_not_found`.
+   */
+  modelAliases: Record<string, string>;
   /** The `temperature` sent upstream (and echoed in the response) when a request gives none. */
   defaultTemperature: number;
   /** The `top_p` sent upstream (and echoed in the response) when a request gives none. */
@@ -101,6 +107,10 @@ export const gatewayConfigSchema = {
     maxConversationItemsPerRequest: { type: 'integer', minimum: 1, default: 20 },
     readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000 },
     modelListTimeoutMs: { type: 'integer', minimum: 1, default: 5_000 },
+    modelAliases: {
+      type: 'object', additionalProperties: { type: 'string', minLength: 1 }, default: {},
+      description: 'Extra model names, each pointing at a served model (an agent or the upstream model), e.g. {"gpt-5-codex": "Qwen/Qwen3-8B"}; the key "*" serves every other name (an explicit catch-all). Otherwise an unknown model is a 404 model_not_found. JSON in env.',
+    },
     defaultTemperature: {
       type: 'number', minimum: 0, maximum: 2, default: 1,
       description: "The temperature sent upstream when a request gives none, and echoed in its response (OpenAI's default: 1; set the model's recommended value, e.g. 0.6 for Qwen3 thinking).",

@@ -11,6 +11,7 @@ import { GatewayMetrics } from './http/gateway-metrics.js';
 import { buildGatewayServer, type RouteRegistrar } from './http/gateway-server.js';
 import { ConcurrencyLimiter, RateLimiter } from './http/rate-limiter.js';
 import { AgentDirectory } from './responses/agent-directory.js';
+import { UpstreamModelNames } from './responses/upstream-model-names.js';
 import { ActiveResponses } from './responses/live-response.js';
 import { ResponseRunner } from './responses/response-runner.js';
 
@@ -41,7 +42,10 @@ export class Gateway {
     const defaultAgent = parts.model
       ? new ToolLoopAgent({ name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls })
       : undefined;
-    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent);
+    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent, {
+      aliases: config.modelAliases,
+      upstreamNames: parts.catalog ? new UpstreamModelNames(parts.catalog, config.modelListTimeoutMs, logger) : undefined,
+    });
     const active = new ActiveResponses();
     const metrics = new GatewayMetrics({ activeStreams: () => active.size });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);

@@ -72,7 +72,7 @@ export class ResponseRunner {
   /** Throws an `ApiError` for bad references before anything is stored; then the run goes on in the background. */
   async start(tenant: string, params: CreateResponseParams, options: StartOptions = {}): Promise<RunHandle> {
     const { store } = this.deps;
-    const agent = this.deps.agents.resolve(params.model);
+    const agent = await this.deps.agents.resolve(params.model);
     const history = options.history ?? await this.loadHistory(tenant, params);
     assertToolOutputsAnswerCalls(history, params.input);
     const openingItems: Item[] = [];

@@ -1,7 +1,7 @@
 import { TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
-import { invalidRequest, notFound, upstreamFailed } from '../errors.js';
+import { contextLengthExceeded, invalidRequest, notFound, upstreamFailed } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import { parsePageQuery, toListBody } from '../http/page-query.js';
 import { SseWriter } from '../http/sse-writer.js';
@@ -34,6 +34,8 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     cancelOnDisconnect(reply, handle);
     const response = await handle.done;
     if (response.status === 'failed' && response.error && isUpstreamFailure(response.error.code) && response.output.length === 0) {
+      // The request, not the server, is at fault when it does not fit the model's window.
+      if (response.error.code === 'context_length_exceeded') throw contextLengthExceeded(response.error.message);
       throw upstreamFailed(response.error.code, response.error.message);
     }
     return reply.send(response);

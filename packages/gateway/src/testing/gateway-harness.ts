@@ -1,5 +1,5 @@
 import {
-  type Agent, type IAgentModel, MemoryStateStore, type StateStore, type ToolProvider, silentLogger,
+  type Agent, type IAgentModel, MemoryStateStore, type ModelCatalog, type StateStore, type ToolProvider, silentLogger,
 } from '@agentport/core';
 import { ScriptedModel, type ScriptedSteps } from '@agentport/core/testing';
 import OpenAI from 'openai';
@@ -17,6 +17,8 @@ export interface HarnessOptions {
   /** The store behind the recording one; default a fresh `MemoryStateStore`. */
   store?: StateStore;
   config?: Partial<GatewayConfig>;
+  /** What the upstream says it serves (`/v1/models`, `/readyz`, the model names the default agent answers). */
+  catalog?: ModelCatalog;
 }
 
 /** A real gateway on 127.0.0.1 over a recording store and an observed model, with clients for it. */
@@ -38,7 +40,9 @@ export class GatewayHarness {
       ...(model ? { model } : {}),
       ...(options.agents ? { agents: options.agents } : {}),
       ...(options.tools ? { tools: options.tools } : {}),
-      config: { port: 0, ...options.config },
+      ...(options.catalog ? { catalog: options.catalog } : {}),
+      // Tests name their model as they like ('m', 'coder'): the harness serves every name, explicitly.
+      config: { port: 0, ...(model ? { modelAliases: { '*': model.id } } : {}), ...options.config },
       logger: silentLogger,
     });
     await gateway.listen();

@@ -223,7 +223,7 @@ export class ResponsesConnection {
 
   private async prewarm(params: CreateResponseParams, previousIsUnstored: boolean, streamId: string | undefined): Promise<void> {
     const { ctx, identity } = this;
-    ctx.agents.resolve(params.model);
+    await ctx.agents.resolve(params.model);
     if (params.previousResponseId && !previousIsUnstored && !(await ctx.store.getResponse(identity.tenant, params.previousResponseId))) {
       throw invalidRequest('previous_response_id', `Previous response with id '${params.previousResponseId}' not found.`, 'previous_response_not_found');
     }
