@@ -63,7 +63,7 @@ describe('WebSocket: only completed store:false responses can be continued', () 
 
   it('evicts it on a refused continuation (400), not on one refused for a limit (429)', async () => {
     const harness = await startGateway({
-      model: [say('one'), say('two'), { parts: [{ type: 'text', text: 'slow' }, { type: 'delay', ms: 300 }] }, say('four')],
+      model: [say('one'), say('two'), { parts: [{ type: 'text', text: 'slow' }, { type: 'delay', ms: 1_000 }] }, say('four')],
       config: { wsMaxQueuedRequests: 0 },
     });
     const client = await connect(harness);
@@ -144,8 +144,8 @@ describe('the connection lifetime limit (wsMaxConnectionMs)', () => {
 
   it('lets the running response finish, refuses what comes after it, then closes', async () => {
     const harness = await startGateway({
-      model: [{ parts: [{ type: 'text', text: 'slow' }, { type: 'delay', ms: 400 }, { type: 'text', text: ' answer' }] }],
-      config: { wsMaxConnectionMs: 150 },
+      model: [{ parts: [{ type: 'text', text: 'slow' }, { type: 'delay', ms: 800 }, { type: 'text', text: ' answer' }] }],
+      config: { wsMaxConnectionMs: 300 },
     });
     const client = await connect(harness);
     client.send({ type: 'response.create', model: 'm', input: 'hi' });
