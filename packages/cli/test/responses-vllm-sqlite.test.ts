@@ -147,7 +147,7 @@ describe('the gateway over VllmAgentModel, the fake vLLM server and SQLite', () 
 
     const json = await harness.fetch('/v1/responses', { body: { model: 'fake-model', input: 'hi' } });
     expect(json.status).toBe(502);
-    expect(await json.json()).toMatchObject({ error: { type: 'upstream_error', message: expect.stringContaining('CUDA out of memory') } });
+    expect(await json.json()).toMatchObject({ error: { type: 'server_error', code: 'provider_error', message: expect.stringContaining('CUDA out of memory') } });
   });
 
   it('ends with response.failed when vLLM cuts the stream mid-way, and stores the partial items', async () => {

@@ -7,8 +7,11 @@ export interface ApiErrorCodeInfo {
 /**
  * The codes the gateway puts in `{"error":{"code"}}` (and `DeadlineExceededError`, which stays
  * inside). Codes from elsewhere pass through as they are: a plugin's `InvalidToolRequestError`
- * as a 400 (`CORE_ERRORS`, `TOOLS_BUILTIN_ERRORS`), a failed model call as a 502, or 504 for
- * `timeout` (`MODEL_ERRORS`), fastify's own 4xx as its `FST_ERR_*` code.
+ * as a 400 (`CORE_ERRORS`, `TOOLS_BUILTIN_ERRORS`), a failed model call as a 502 `server_error`,
+ * or 504 for `timeout`, with the model's code (`transport`, `provider_error`, … of
+ * `MODEL_ERRORS`), fastify's own 4xx as its `FST_ERR_*` code. Every error's `type` is one of
+ * OpenAI's: `invalid_request_error`, `authentication_error`, `permission_error`,
+ * `not_found_error`, `rate_limit_error`, `server_error`.
  */
 export const GATEWAY_ERRORS = {
   invalid_request: { status: [400], description: 'The request is malformed; `param` names the field.' },
@@ -17,12 +20,26 @@ export const GATEWAY_ERRORS = {
   invalid_url: { status: [400], description: 'The request URL is not valid: a path parameter is not valid percent-encoding.' },
   bad_request: { status: [400], description: 'The bytes received are not valid HTTP (answered by the HTTP parser, before any route).' },
   invalid_json: { status: [400], description: 'The body (or WebSocket frame) is not valid JSON.' },
-  model_not_found: { status: [400, 404], description: 'No served model has that name (400 in a request, 404 on /v1/models/{id}).' },
+  model_not_found: {
+    status: [404],
+    description: 'No served model has that name (a request, or /v1/models/{id}); the message lists the served models. More names: `modelAliases` (`*` serves any).',
+  },
+  context_length_exceeded: {
+    status: [400],
+    description: "The input (with the room asked for the answer) does not fit the model's context window; `param` is `input`. In a stream: the `response.failed` error.",
+  },
   previous_response_not_found: { status: [400], description: "'previous_response_id' (or an earlier turn of it) is not stored for this tenant." },
   not_background: { status: [400], description: 'Only a background response can be cancelled.' },
   unknown_frame_type: { status: [400], description: 'WebSocket: a frame whose type the gateway does not know.' },
   binary_frame_not_supported: { status: [400], description: 'WebSocket: a binary frame; send JSON text frames.' },
-  tool_call_not_found: { status: [400], description: 'WebSocket: no client tool call with that call_id is waiting for a result.' },
+  tool_call_not_found: {
+    status: [400],
+    description: 'A `function_call_output` (or `custom_tool_call_output`) answers no call of the history or the input; WebSocket: no client tool call with that call_id is waiting for a result.',
+  },
+  websocket_connection_limit_reached: {
+    status: [400],
+    description: 'WebSocket: the connection reached `wsMaxConnectionMs` (60 minutes by default); it closes (1000) after its running response. Open a new one.',
+  },
   tool_result_already_submitted: { status: [400], description: 'WebSocket: the result of that tool call was already submitted.' },
   invalid_api_key: { status: [401], description: 'The API key is missing or not accepted.' },
   response_not_found: { status: [404], description: 'No response with that id for this tenant.' },

@@ -1,14 +1,13 @@
 import { AgentportError, errorMarker } from '@agentport/core';
 
+/** OpenAI's error types, and only those: clients branch on them. */
 export type ApiErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
   | 'permission_error'
   | 'not_found_error'
-  | 'conflict_error'
   | 'rate_limit_error'
-  | 'server_error'
-  | 'upstream_error';
+  | 'server_error';
 
 /**
  * An error the API answers with: an HTTP status and the OpenAI error body
@@ -47,8 +46,9 @@ export function unauthorized(message: string): ApiError {
   return new ApiError(401, 'authentication_error', 'invalid_api_key', message);
 }
 
+/** 409: OpenAI has no conflict type; a conflict is an invalid request. */
 export function conflict(code: string, message: string): ApiError {
-  return new ApiError(409, 'conflict_error', code, message);
+  return new ApiError(409, 'invalid_request_error', code, message);
 }
 
 export function rateLimited(message: string, retryAfterSeconds: number): ApiError {
@@ -61,8 +61,26 @@ export function payloadTooLarge(limitBytes: number, options: { closeConnection?:
     options.closeConnection ? { connection: 'close' } : {});
 }
 
-/** 502 or 504: the model server failed or did not answer in time. */
+/** 502 or 504: the model server failed or did not answer in time; the code says how (`transport`, `timeout`, …). */
 export function upstreamFailed(code: string, message: string): ApiError {
   const timeout = code === 'timeout';
-  return new ApiError(timeout ? 504 : 502, 'upstream_error', code, message);
+  return new ApiError(timeout ? 504 : 502, 'server_error', code, message);
+}
+
+/** 400: the input and the room asked for the answer do not fit the model's context window. */
+export function contextLengthExceeded(upstreamMessage: string): ApiError {
+  return new ApiError(
+    400, 'invalid_request_error', 'context_length_exceeded',
+    `Your input exceeds the context window of this model; shorten it or lower max_output_tokens. (${upstreamMessage})`,
+    'input',
+  );
+}
+
+/** 404 `model_not_found`, as OpenAI answers it, listing what is served. */
+export function modelNotFound(model: string, served: readonly string[]): ApiError {
+  return new ApiError(
+    404, 'invalid_request_error', 'model_not_found',
+    `The model '${model}' does not exist. Served models: ${served.length > 0 ? served.join(', ') : 'none'}.`,
+    'model',
+  );
 }

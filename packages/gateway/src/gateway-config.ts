@@ -37,6 +37,8 @@ export interface GatewayConfig {
   wsCloseTimeoutMs: number;
   /** `store: false` responses a connection keeps for `previous_response_id`; the least recently used go first. */
   wsMaxUnstoredResponses: number;
+  /** How long a WebSocket connection may last (the spec: 60 minutes); then `websocket_connection_limit_reached` and a close (1000). */
+  wsMaxConnectionMs: number;
   /** In the in-response client tool loop, how long a response waits for `tool_result.submit`. */
   wsToolResultTimeoutMs: number;
   /**
@@ -58,6 +60,16 @@ export interface GatewayConfig {
   readinessProbeTimeoutMs: number;
   /** How long `GET /v1/models` waits for the upstream's list before answering with the models known so far. */
   modelListTimeoutMs: number;
+  /**
+   * More model names, each pointing at a served one (an agent's name or the upstream's), e.g.
+   * the names a client such as Codex sends; the key `*` serves every other name. Without one,
+   * an unknown name is a 404 `model_not_found`.
+   */
+  modelAliases: Record<string, string>;
+  /** The `temperature` sent upstream (and echoed in the response) when a request gives none. */
+  defaultTemperature: number;
+  /** The `top_p` sent upstream (and echoed in the response) when a request gives none. */
+  defaultTopP: number;
 }
 
 export const gatewayConfigSchema = {
@@ -94,12 +106,28 @@ export const gatewayConfigSchema = {
     wsCloseTimeoutMs: { type: 'integer', minimum: 0, default: 5_000, description: 'ms the peer has to answer a close frame before the socket is destroyed' },
     wsMaxUnstoredResponses: { type: 'integer', minimum: 1, default: 1_000, description: 'store: false responses a connection keeps for previous_response_id; past it the least recently used are forgotten' },
     wsToolResultTimeoutMs: { type: 'integer', minimum: 1, default: 120_000, description: 'ms a response waits for tool_result.submit in the in-response client tool loop; then it ends with the calls for the client, as over HTTP' },
+    wsMaxConnectionMs: {
+      type: 'integer', minimum: 1, maximum: 2_147_483_647, default: 3_600_000,
+      description: 'How long a WebSocket connection may last, in ms (the spec: 60 minutes). The running response finishes, then the client gets a websocket_connection_limit_reached error frame and a normal close (1000); it reconnects to go on.',
+    },
     codexModels: { type: 'object', additionalProperties: { type: 'object' }, default: {}, description: 'per model id, fields that replace the defaults of its Codex ModelInfo in GET /v1/models?client_version=… (context_window, supported_reasoning_levels, …)' },
     reasoningEncryptionKey: { type: 'string', default: '', description: 'AES-256-GCM key (32 bytes as base64 or 64 hex digits) that seals reasoning into encrypted_content; empty: a key made at start, so sealed reasoning does not outlive the process' },
     mcpBuiltinLabel: { type: 'string', minLength: 1, default: 'builtin', description: 'the server label /v1/mcp serves the built-in tools (shell, http_get, files) under, beside the hosted MCP servers' },
     maxConversationItemsPerRequest: { type: 'integer', minimum: 1, default: 20, description: 'items one request may add to a conversation (OpenAI allows 20); more answer 400' },
     readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000, description: 'ms /readyz waits for the store and for the upstream before calling them not ready' },
     modelListTimeoutMs: { type: 'integer', minimum: 1, default: 5_000, description: 'ms GET /v1/models waits for the upstream\'s list; then it answers with the models known so far' },
+    modelAliases: {
+      type: 'object', additionalProperties: { type: 'string', minLength: 1 }, default: {},
+      description: 'Extra model names, each pointing at a served model (an agent or the upstream model), e.g. {"gpt-5-codex": "Qwen/Qwen3-8B"}; the key "*" serves every other name (an explicit catch-all). Otherwise an unknown model is a 404 model_not_found. JSON in env.',
+    },
+    defaultTemperature: {
+      type: 'number', minimum: 0, maximum: 2, default: 1,
+      description: "The temperature sent upstream when a request gives none, and echoed in its response (OpenAI's default: 1; set the model's recommended value, e.g. 0.6 for Qwen3 thinking).",
+    },
+    defaultTopP: {
+      type: 'number', minimum: 0, maximum: 1, default: 1,
+      description: "The top_p sent upstream when a request gives none, and echoed in its response (OpenAI's default: 1).",
+    },
   },
 } as const;
 

@@ -11,6 +11,7 @@ import { GatewayMetrics } from './http/gateway-metrics.js';
 import { buildGatewayServer, type RouteRegistrar } from './http/gateway-server.js';
 import { ConcurrencyLimiter, RateLimiter } from './http/rate-limiter.js';
 import { AgentDirectory } from './responses/agent-directory.js';
+import { UpstreamModelNames } from './responses/upstream-model-names.js';
 import { ActiveResponses } from './responses/live-response.js';
 import { ResponseRunner } from './responses/response-runner.js';
 
@@ -41,10 +42,16 @@ export class Gateway {
     const defaultAgent = parts.model
       ? new ToolLoopAgent({ name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls })
       : undefined;
-    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent);
+    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent, {
+      aliases: config.modelAliases,
+      upstreamNames: parts.catalog ? new UpstreamModelNames(parts.catalog, config.modelListTimeoutMs, logger) : undefined,
+    });
     const active = new ActiveResponses();
     const metrics = new GatewayMetrics({ activeStreams: () => active.size });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
+    const validator = new JsonSchemaValidator();
+    const hostedToolTypes = tools?.hostedToolTypes ?? new Set<string>();
+    const reasoningSeal = ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger);
     const context: GatewayContext = {
       config,
       store: parts.store,
@@ -55,10 +62,14 @@ export class Gateway {
       auth,
       rateLimiter: new RateLimiter(config.requestsPerMinute),
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),
-      validator: new JsonSchemaValidator(),
-      hostedToolTypes: tools?.hostedToolTypes ?? new Set(),
+      validator,
+      hostedToolTypes,
       tools,
-      reasoningSeal: ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger),
+      reasoningSeal,
+      parseOptions: {
+        validator, hostedToolTypes, reasoningSeal,
+        samplingDefaults: { temperature: config.defaultTemperature, topP: config.defaultTopP },
+      },
       logger,
       metrics,
       runner: new ResponseRunner({

@@ -155,7 +155,7 @@ describe('conversations', () => {
     const api = client(await start({ model }));
     const conversation = await api.conversations.create({ items: [{ role: 'developer', content: 'Answer briefly.' }] });
 
-    const first = await api.responses.create({ model: 'm', input: 'Capital of France?', conversation: conversation.id });
+    const first = await api.responses.create({ model: 'model', input: 'Capital of France?', conversation: conversation.id });
     expect(first.output_text).toBe('Paris.');
     expect(first.conversation).toEqual({ id: conversation.id });
 
@@ -167,7 +167,7 @@ describe('conversations', () => {
     const output = first.output[0]!;
     expect(await api.conversations.items.retrieve(output.id!, { conversation_id: conversation.id })).toMatchObject({ id: output.id, type: 'message', role: 'assistant' });
 
-    const second = await api.responses.create({ model: 'm', input: 'Population?', conversation: conversation.id });
+    const second = await api.responses.create({ model: 'model', input: 'Population?', conversation: conversation.id });
     expect(second.output_text).toBe('About 2 million.');
     // The model port has no developer role: developer messages reach the model as system messages.
     expect(model.requests[1]!.messages).toEqual([
@@ -194,7 +194,7 @@ describe('conversations', () => {
     await expect(b.conversations.items.create(conversation.id, { items: [userMessage('injected')] })).rejects.toMatchObject(notFound);
     await expect(b.conversations.items.retrieve(item!.id!, { conversation_id: conversation.id })).rejects.toMatchObject(notFound);
     await expect(b.conversations.items.delete(item!.id!, { conversation_id: conversation.id })).rejects.toMatchObject(notFound);
-    await expect(b.responses.create({ model: 'm', input: 'hi', conversation: conversation.id })).rejects.toMatchObject(notFound);
+    await expect(b.responses.create({ model: 'model', input: 'hi', conversation: conversation.id })).rejects.toMatchObject(notFound);
     await expect(b.conversations.delete(conversation.id)).rejects.toMatchObject(notFound);
 
     // Tenant a still has it, unchanged.

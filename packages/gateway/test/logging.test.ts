@@ -43,7 +43,7 @@ describe('one logger for the whole app', () => {
   it('writes fastify\'s lines and every plugin\'s to the same stream, each request\'s lines with its request id and tenant', async () => {
     const { url, lines } = await startApp('debug');
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'key-a', maxRetries: 0 });
-    const response = await client.responses.create({ model: 'scripted', input: 'hello' }).withResponse();
+    const response = await client.responses.create({ model: 'scripted:model', input: 'hello' }).withResponse();
     const requestId = response.response.headers.get('x-request-id');
     expect(requestId).toMatch(/^req_/);
 
@@ -59,9 +59,9 @@ describe('one logger for the whole app', () => {
   it('applies one configured level to every package: at warn, no info or debug line from anyone', async () => {
     const { url, lines } = await startApp('warn');
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'key-a', maxRetries: 0 });
-    await client.responses.create({ model: 'scripted', input: 'hello' });
+    await client.responses.create({ model: 'scripted:model', input: 'hello' });
     const unauthenticated = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'wrong', maxRetries: 0 });
-    await expect(unauthenticated.responses.create({ model: 'scripted', input: 'hello' })).rejects.toMatchObject({ status: 401 });
+    await expect(unauthenticated.responses.create({ model: 'scripted:model', input: 'hello' })).rejects.toMatchObject({ status: 401 });
     expect(lines.filter((line) => line.level === 'info' || line.level === 'debug')).toEqual([]);
   });
 

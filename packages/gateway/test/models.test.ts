@@ -87,7 +87,7 @@ describe('models', () => {
 
     await expect(api.models.retrieve('gpt-unknown')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
     const missing = await fetch(`${url}/v1/models/gpt-unknown`, { headers: { authorization: 'Bearer k' } });
-    expect(await missing.json()).toEqual({ error: { message: expect.stringContaining('gpt-unknown'), type: 'not_found_error', param: null, code: 'model_not_found' } });
+    expect(await missing.json()).toEqual({ error: { message: expect.stringContaining('gpt-unknown'), type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
   });
 
   it('still answers when the catalog fails: the models it listed before, and the agents', async () => {

@@ -157,8 +157,8 @@ describe('/metrics', () => {
     await fetch(`${url}/v1/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await expect(api.conversations.retrieve('conv_missing')).rejects.toMatchObject({ status: 404 });
     await fetch(`${url}/no/such/route`, { headers: { authorization: 'Bearer key-a' } });
-    await api.responses.create({ model: 'm', input: 'hi' });
-    const stream = await api.responses.create({ model: 'm', input: 'again', stream: true });
+    await api.responses.create({ model: 'model', input: 'hi' });
+    const stream = await api.responses.create({ model: 'model', input: 'again', stream: true });
     for await (const event of stream) void event;
 
     const text = await scrape(url);
@@ -186,7 +186,7 @@ describe('/metrics', () => {
     const url = await start({ model });
     const api = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'k', maxRetries: 0 });
     const abort = new AbortController();
-    const stream = await api.responses.create({ model: 'm', input: 'hi', stream: true }, { signal: abort.signal });
+    const stream = await api.responses.create({ model: 'model', input: 'hi', stream: true }, { signal: abort.signal });
     // Read by hand: leaving a `for await` loop would close the stream, and the response with it.
     const events = stream[Symbol.asyncIterator]();
     for (let next = await events.next(); !next.done && next.value.type !== 'response.output_text.delta'; next = await events.next());

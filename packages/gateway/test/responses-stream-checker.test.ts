@@ -53,7 +53,15 @@ describe('the response stream checker', () => {
       : event), /terminal snapshot holds/],
     ['a terminal status that does not fit the event', (events) => events.map((event) => event.type === 'response.completed'
       ? { ...event, response: { ...(event.response as object), status: 'failed' } }
-      : event), /status failed/],
+      : event), /response\/status must be equal to constant/],
+    ['a response object without a field the spec requires', (events) => events.map((event) => event.type === 'response.created'
+      ? { ...event, response: { ...(event.response as object), temperature: null } }
+      : event), /#0 \(response.created.*\/response\/temperature must be number/],
+    ['a text delta without logprobs', (events) => events.map((event) => {
+      if (event.type !== 'response.output_text.delta') return event;
+      const { logprobs: _logprobs, ...rest } = event;
+      return rest as typeof event;
+    }), /output_text.delta.*must have required property 'logprobs'/],
   ];
 
   it.each(mutations)('rejects %s', async (_name, mutate, message) => {

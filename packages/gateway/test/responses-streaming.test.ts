@@ -222,7 +222,7 @@ describe('POST /v1/responses with stream: true, read by the SDK stream helper', 
 
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({
-      error: { message: 'upstream exploded', type: 'upstream_error', param: null, code: 'provider_error' },
+      error: { message: 'upstream exploded', type: 'server_error', param: null, code: 'provider_error' },
     });
   });
 

@@ -20,7 +20,7 @@ async function post(providers: ReturnType<typeof staticToolProvider>[], body: un
 describe('tool names in one request', () => {
   it('refuses a function tool named like a server tool, before calling the model', async () => {
     const { status, body, model } = await post([staticToolProvider('test', [weather()])], {
-      model: 'm', input: 'hi', tools: [{ type: 'function', name: 'weather', parameters }],
+      model: 'model', input: 'hi', tools: [{ type: 'function', name: 'weather', parameters }],
     });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'duplicate_tool_name', param: 'tools' });
@@ -28,7 +28,7 @@ describe('tool names in one request', () => {
   });
 
   it('refuses two providers offering a tool of the same name', async () => {
-    const { status, body } = await post([staticToolProvider('a', [weather()]), staticToolProvider('b', [weather()])], { model: 'm', input: 'hi' });
+    const { status, body } = await post([staticToolProvider('a', [weather()]), staticToolProvider('b', [weather()])], { model: 'model', input: 'hi' });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'duplicate_tool_name' });
   });

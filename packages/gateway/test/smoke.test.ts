@@ -16,7 +16,7 @@ async function start(model: ScriptedModel) {
 describe('gateway smoke', () => {
   it('streams a text answer the SDK accepts, and GET returns the same response', async () => {
     const client = await start(new ScriptedModel([{ parts: [{ type: 'reasoning', text: 'hmm ok' }, { type: 'text', text: 'Hello from agentport' }] }]));
-    const stream = client.responses.stream({ model: 'm', input: 'hi' });
+    const stream = client.responses.stream({ model: 'model', input: 'hi' });
     const deltas: string[] = [];
     stream.on('response.output_text.delta', (e) => deltas.push(e.delta));
     const final = await stream.finalResponse();
@@ -31,9 +31,9 @@ describe('gateway smoke', () => {
   it('answers JSON, then continues with previous_response_id', async () => {
     const model = new ScriptedModel([{ parts: [{ type: 'text', text: 'first' }] }, { parts: [{ type: 'text', text: 'second' }] }]);
     const client = await start(model);
-    const first = await client.responses.create({ model: 'm', input: 'one' });
+    const first = await client.responses.create({ model: 'model', input: 'one' });
     expect(first.output_text).toBe('first');
-    const second = await client.responses.create({ model: 'm', input: 'two', previous_response_id: first.id });
+    const second = await client.responses.create({ model: 'model', input: 'two', previous_response_id: first.id });
     expect(second.output_text).toBe('second');
     expect(model.requests[1]!.messages).toEqual([
       { role: 'user', content: 'one' }, { role: 'assistant', content: 'first' }, { role: 'user', content: 'two' },

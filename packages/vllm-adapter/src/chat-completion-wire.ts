@@ -45,6 +45,8 @@ export interface ChatCompletionRequestBody {
   response_format?: ChatResponseFormat;
   temperature?: number;
   top_p?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
   max_completion_tokens?: number;
   stop?: string[];
   seed?: number;

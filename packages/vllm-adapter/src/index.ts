@@ -15,6 +15,7 @@ export * from './vllm-agent-model.js';
 export * from './vllm-config.js';
 export { VllmHttpClient, type HttpCallOptions, type ResponseTextStream, type StreamResponse, type VllmHttpClientOptions } from './vllm-http-client.js';
 export * from './vllm-model-info.js';
+export { VllmModelCatalog } from './vllm-model-catalog.js';
 export * from './vllm-plugin.js';
 export * from './vllm-model-catalog.js';
 export * from './error-catalogue.js';

@@ -31,7 +31,7 @@ describe('the chat-completions body the adapter sends', () => {
     return { ...harness, events, body: harness.server.chatRequests.at(-1)?.body as Record<string, unknown> | undefined };
   }
 
-  it('maps a plain request with sampling, max_completion_tokens and stream_options.include_usage', async () => {
+  it('maps a plain request with sampling (penalties included), max_completion_tokens and stream_options.include_usage', async () => {
     const { body } = await send({
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -39,6 +39,8 @@ describe('the chat-completions body the adapter sends', () => {
       ],
       temperature: 0.2,
       topP: 0.9,
+      presencePenalty: 0.5,
+      frequencyPenalty: -0.5,
       maxOutputTokens: 128,
       stop: ['END'],
       seed: 7,
@@ -59,6 +61,8 @@ describe('the chat-completions body the adapter sends', () => {
       stream_options: { include_usage: true },
       temperature: 0.2,
       top_p: 0.9,
+      presence_penalty: 0.5,
+      frequency_penalty: -0.5,
       max_completion_tokens: 128,
       stop: ['END'],
       seed: 7,

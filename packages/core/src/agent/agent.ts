@@ -24,6 +24,8 @@ export interface AgentRun {
   output?: ModelOutputSpec;
   temperature?: number;
   topP?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   maxOutputTokens?: number;
   /** Per-run limits; the agent's own options are the defaults. */
   maxSteps?: number;

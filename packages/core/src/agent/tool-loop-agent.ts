@@ -184,6 +184,8 @@ export class ToolLoopAgent implements Agent {
     if (run.output) request.output = run.output;
     if (run.temperature !== undefined) request.temperature = run.temperature;
     if (run.topP !== undefined) request.topP = run.topP;
+    if (run.presencePenalty !== undefined) request.presencePenalty = run.presencePenalty;
+    if (run.frequencyPenalty !== undefined) request.frequencyPenalty = run.frequencyPenalty;
     if (run.maxOutputTokens !== undefined) request.maxOutputTokens = run.maxOutputTokens;
     if (run.providerOptions) request.providerOptions = run.providerOptions;
     return request;

@@ -28,6 +28,8 @@ export interface ModelRequest {
   output?: ModelOutputSpec;
   temperature?: number;
   topP?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   maxOutputTokens?: number;
   stop?: string[];
   seed?: number;

@@ -28,8 +28,16 @@ export interface ResponseObject {
   previous_response_id: string | null;
   conversation: { id: string } | null;
   store: boolean;
-  temperature: number | null;
-  top_p: number | null;
+  temperature: number;
+  top_p: number;
+  presence_penalty: number;
+  frequency_penalty: number;
+  top_logprobs: number;
+  reasoning: { effort: string | null; summary: string | null };
+  service_tier: string;
+  safety_identifier: string | null;
+  prompt_cache_key: string | null;
+  user: string | null;
   text: JsonObject;
   tool_choice: JsonValue;
   tools: JsonValue[];

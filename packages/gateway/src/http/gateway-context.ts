@@ -1,6 +1,7 @@
 import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, StateStore, ToolRegistry } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import type { GatewayConfig } from '../gateway-config.js';
+import type { ParseOptions } from '../request/parse-create-response.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
 import type { ActiveResponses } from '../responses/live-response.js';
 import type { ResponseRunner } from '../responses/response-runner.js';
@@ -28,6 +29,8 @@ export interface GatewayContext {
   hostedToolTypes: ReadonlySet<string>;
   /** Seals reasoning into `encrypted_content` and opens it when it comes back (`reasoningEncryptionKey`). */
   reasoningSeal: ReasoningSeal;
+  /** How create-response bodies are read (HTTP and WebSocket alike). */
+  parseOptions: ParseOptions;
   logger: Logger;
   /** Prometheus metrics, served at `/metrics`. */
   metrics: GatewayMetrics;

@@ -30,12 +30,34 @@ export interface CreateResponseParams {
   maxToolCalls: number | null;
   output: ModelOutputSpec | undefined;
   maxOutputTokens: number | null;
-  temperature: number | null;
-  topP: number | null;
+  /** The request's value, or the gateway's default: always sent upstream, so the response echoes what was used. */
+  temperature: number;
+  topP: number;
+  /** Sent upstream when the request gives them; 0 (vLLM's and OpenAI's default) otherwise. */
+  presencePenalty: number | null;
+  frequencyPenalty: number | null;
+  /** Echoed only: logprobs are not returned. */
+  topLogprobs: number;
   metadata: Record<string, string>;
   include: string[];
   /** Set when `include` asks for `reasoning.encrypted_content`: seals the response's reasoning items. */
   reasoningSeal: ReasoningSeal | undefined;
   /** The request's settings as the response object echoes them. */
-  echo: { text: JsonObject; toolChoice: JsonValue; tools: JsonValue[]; truncation: 'auto' | 'disabled' };
+  echo: {
+    text: JsonObject;
+    toolChoice: JsonValue;
+    tools: JsonValue[];
+    truncation: 'auto' | 'disabled';
+    reasoning: ReasoningEcho;
+    serviceTier: string;
+    safetyIdentifier: string | null;
+    promptCacheKey: string | null;
+    user: string | null;
+  };
+}
+
+/** The `reasoning` settings a response echoes (Open Responses requires the object). */
+export interface ReasoningEcho {
+  effort: string | null;
+  summary: string | null;
 }

@@ -5,7 +5,7 @@ import {
 import { type CustomToolFormat, customToolFunction } from '../codex/custom-tool-function.js';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import { invalidRequest } from '../errors.js';
-import type { CreateResponseParams, HostedToolRequest } from './create-response-params.js';
+import type { CreateResponseParams, HostedToolRequest, ReasoningEcho } from './create-response-params.js';
 import { FieldReader } from './field-reader.js';
 import { parseInputItems } from './input-items.js';
 
@@ -21,7 +21,23 @@ export interface ParseOptions {
    * asks for `reasoning.encrypted_content`. Without it, blobs are kept unread and none are made.
    */
   reasoningSeal?: ReasoningSeal | undefined;
+  /** What is sent upstream (and echoed) when a request gives no `temperature` / `top_p`. */
+  samplingDefaults?: SamplingDefaults | undefined;
 }
+
+export interface SamplingDefaults {
+  temperature: number;
+  topP: number;
+}
+
+/** OpenAI's own defaults, for callers that configure none. */
+const OPENAI_SAMPLING_DEFAULTS: SamplingDefaults = { temperature: 1, topP: 1 };
+
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+/** `none` is what Codex sends to ask for no summary; it echoes as `null`. */
+const REASONING_SUMMARIES = ['auto', 'concise', 'detailed', 'none'] as const;
+const SERVICE_TIERS = ['auto', 'default', 'flex', 'scale', 'priority'] as const;
+const VERBOSITIES = ['low', 'medium', 'high'] as const;
 
 /** The `include` value that asks for reasoning items with `encrypted_content`. */
 export const INCLUDE_ENCRYPTED_REASONING = 'reasoning.encrypted_content';
@@ -47,6 +63,8 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   const toolChoice = parseToolChoice(root, functionTools, hostedTools);
   const text = root.object('text');
   const { output, echo: formatEcho } = text ? parseOutput(text, options.validator) : TEXT_OUTPUT;
+  const verbosity = text?.oneOf('verbosity', VERBOSITIES);
+  const sampling = options.samplingDefaults ?? OPENAI_SAMPLING_DEFAULTS;
   const include = (root.array('include') ?? []).map((value, index) => {
     if (typeof value !== 'string') throw invalidRequest(`include[${index}]`, `'include[${index}]' must be a string.`, 'invalid_type');
     return value;
@@ -69,17 +87,34 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
     maxToolCalls: root.number('max_tool_calls', { integer: true, min: 1 }) ?? null,
     output,
     maxOutputTokens: root.number('max_output_tokens', { integer: true, min: 1 }) ?? null,
-    temperature: root.number('temperature', { min: 0, max: 2 }) ?? null,
-    topP: root.number('top_p', { min: 0, max: 1 }) ?? null,
+    temperature: root.number('temperature', { min: 0, max: 2 }) ?? sampling.temperature,
+    topP: root.number('top_p', { min: 0, max: 1 }) ?? sampling.topP,
+    presencePenalty: root.number('presence_penalty', { min: -2, max: 2 }) ?? null,
+    frequencyPenalty: root.number('frequency_penalty', { min: -2, max: 2 }) ?? null,
+    topLogprobs: root.number('top_logprobs', { integer: true, min: 0, max: 20 }) ?? 0,
     metadata: root.metadata('metadata') ?? {},
     include,
     reasoningSeal: include.includes(INCLUDE_ENCRYPTED_REASONING) ? options.reasoningSeal : undefined,
     echo: {
-      text: { format: formatEcho },
+      text: verbosity === undefined ? { format: formatEcho } : { format: formatEcho, verbosity },
       toolChoice: (root.raw('tool_choice') as JsonValue | undefined) ?? 'auto',
       tools: echoTools,
       truncation: root.oneOf('truncation', ['auto', 'disabled'] as const) ?? 'disabled',
+      reasoning: parseReasoning(root),
+      serviceTier: root.oneOf('service_tier', SERVICE_TIERS) ?? 'default',
+      safetyIdentifier: root.string('safety_identifier', { maxLength: 64 }) ?? null,
+      promptCacheKey: root.string('prompt_cache_key') ?? null,
+      user: root.string('user') ?? null,
     },
+  };
+}
+
+function parseReasoning(root: FieldReader): ReasoningEcho {
+  const reasoning = root.object('reasoning');
+  const summary = reasoning?.oneOf('summary', REASONING_SUMMARIES) ?? null;
+  return {
+    effort: reasoning?.oneOf('effort', REASONING_EFFORTS) ?? null,
+    summary: summary === 'none' ? null : summary,
   };
 }
 
@@ -228,7 +263,7 @@ function parseOutput(text: FieldReader, validator: JsonSchemaValidator): ParsedO
     output: { type: 'json_schema', name, schema, strict, ...(description === undefined ? {} : { description }) },
     echo: {
       type: 'json_schema', name, schema: schema as JsonValue, strict,
-      ...(description === undefined ? {} : { description }),
+      description: description ?? null,
     },
   };
 }

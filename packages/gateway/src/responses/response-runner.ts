@@ -7,6 +7,7 @@ import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/respo
 import type { ResponseObject } from '../encoder/response-object.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { ResponseRunMetrics } from '../http/gateway-metrics.js';
+import { assertToolOutputsAnswerCalls } from '../request/tool-output-calls.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import type { AgentDirectory } from './agent-directory.js';
 import { type ActiveResponses, LiveResponse } from './live-response.js';
@@ -71,8 +72,9 @@ export class ResponseRunner {
   /** Throws an `ApiError` for bad references before anything is stored; then the run goes on in the background. */
   async start(tenant: string, params: CreateResponseParams, options: StartOptions = {}): Promise<RunHandle> {
     const { store } = this.deps;
-    const agent = this.deps.agents.resolve(params.model);
+    const agent = await this.deps.agents.resolve(params.model);
     const history = options.history ?? await this.loadHistory(tenant, params);
+    assertToolOutputsAnswerCalls(history, params.input);
     const openingItems: Item[] = [];
     const serverTools = await this.listServerTools(tenant, params, history, openingItems);
 
@@ -106,8 +108,10 @@ export class ResponseRunner {
       ...(params.instructions === null ? {} : { instructions: params.instructions }),
       ...(params.toolChoice === undefined ? {} : { toolChoice: params.toolChoice }),
       ...(params.output === undefined ? {} : { output: params.output }),
-      ...(params.temperature === null ? {} : { temperature: params.temperature }),
-      ...(params.topP === null ? {} : { topP: params.topP }),
+      temperature: params.temperature,
+      topP: params.topP,
+      ...(params.presencePenalty === null ? {} : { presencePenalty: params.presencePenalty }),
+      ...(params.frequencyPenalty === null ? {} : { frequencyPenalty: params.frequencyPenalty }),
       ...(params.maxOutputTokens === null ? {} : { maxOutputTokens: params.maxOutputTokens }),
     };
     const initial = toResponseObject({ ...record, completedAt: null }, []);

@@ -1,7 +1,7 @@
 import type { ModelCatalogEntry } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
 import { type CodexModelInfo, toCodexModelInfo } from '../codex/codex-model-info.js';
-import { notFound } from '../errors.js';
+import { modelNotFound } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import type { RouteRegistrar } from '../http/gateway-server.js';
 import { withTimeout } from '../http/with-timeout.js';
@@ -52,8 +52,9 @@ export const registerModelRoutes: RouteRegistrar = (app: FastifyInstance, ctx: G
   // A wildcard, not `:id`: vLLM model names hold slashes (`Qwen/Qwen3-8B`), sent encoded or not.
   app.get<{ Params: { '*': string } }>('/models/*', async (request, reply) => {
     const id = request.params['*'];
-    const model = (await known.list()).find((candidate) => candidate.id === id);
-    if (!model) throw notFound('model', id);
+    const models = await known.list();
+    const model = models.find((candidate) => candidate.id === id);
+    if (!model) throw modelNotFound(id, models.map((candidate) => candidate.id));
     return reply.send(toOpenAiModel(model, created));
   });
 };

@@ -72,14 +72,8 @@ async function checkUpstream(ctx: GatewayContext, timeoutMs: number): Promise<Ch
 
 /** Some agent can serve a request: a registered one, or a default agent over the upstream model (which answers any name). */
 function checkAgents(agents: AgentDirectory): CheckVerdict {
-  if (agents.agentNames().length > 0) return { state: 'ok' };
-  try {
-    // No agent has this name, so only a default agent can resolve it.
-    agents.resolve('\u0000agentport-readiness-probe');
-    return { state: 'ok' };
-  } catch {
-    return { state: 'failing', detail: 'none: no upstream model and no agents are configured' };
-  }
+  if (agents.agentNames().length > 0 || agents.hasDefaultAgent) return { state: 'ok' };
+  return { state: 'failing', detail: 'none: no upstream model and no agents are configured' };
 }
 
 function describeVerdict(verdict: CheckVerdict): string {

@@ -1,7 +1,7 @@
 import { TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
-import { invalidRequest, notFound, upstreamFailed } from '../errors.js';
+import { contextLengthExceeded, invalidRequest, notFound, upstreamFailed } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import { parsePageQuery, toListBody } from '../http/page-query.js';
 import { SseWriter } from '../http/sse-writer.js';
@@ -15,7 +15,7 @@ type IdParams = { Params: { id: string } };
 /** `/v1/responses`: create (JSON or SSE), retrieve (or replay), delete, cancel, input items. */
 export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.post('/responses', async (request, reply) => {
-    const params = parseCreateResponse(request.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes, reasoningSeal: ctx.reasoningSeal });
+    const params = parseCreateResponse(request.body, ctx.parseOptions);
     if (params.ignoredToolTypes.length > 0) {
       request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
     }
@@ -34,6 +34,8 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     cancelOnDisconnect(reply, handle);
     const response = await handle.done;
     if (response.status === 'failed' && response.error && isUpstreamFailure(response.error.code) && response.output.length === 0) {
+      // The request, not the server, is at fault when it does not fit the model's window.
+      if (response.error.code === 'context_length_exceeded') throw contextLengthExceeded(response.error.message);
       throw upstreamFailed(response.error.code, response.error.message);
     }
     return reply.send(response);

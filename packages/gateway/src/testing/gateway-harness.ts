@@ -1,5 +1,5 @@
 import {
-  type Agent, type IAgentModel, MemoryStateStore, type StateStore, type ToolProvider, silentLogger,
+  type Agent, type IAgentModel, MemoryStateStore, type ModelCatalog, type StateStore, type ToolProvider, silentLogger,
 } from '@agentport/core';
 import { ScriptedModel, type ScriptedSteps } from '@agentport/core/testing';
 import OpenAI from 'openai';
@@ -8,6 +8,7 @@ import { Gateway } from '../gateway.js';
 import type { GatewayConfig } from '../gateway-config.js';
 import { ObservedModel } from './observed-model.js';
 import { RecordingStateStore } from './recording-state-store.js';
+import { assertResponseResource } from './stream-event-schema.js';
 
 export interface HarnessOptions {
   /** Scripted steps for a `ScriptedModel`, or a model of the test's own. */
@@ -17,6 +18,8 @@ export interface HarnessOptions {
   /** The store behind the recording one; default a fresh `MemoryStateStore`. */
   store?: StateStore;
   config?: Partial<GatewayConfig>;
+  /** What the upstream says it serves (`/v1/models`, `/readyz`, the model names the default agent answers). */
+  catalog?: ModelCatalog;
 }
 
 /** A real gateway on 127.0.0.1 over a recording store and an observed model, with clients for it. */
@@ -38,7 +41,9 @@ export class GatewayHarness {
       ...(model ? { model } : {}),
       ...(options.agents ? { agents: options.agents } : {}),
       ...(options.tools ? { tools: options.tools } : {}),
-      config: { port: 0, ...options.config },
+      ...(options.catalog ? { catalog: options.catalog } : {}),
+      // Tests name their model as they like ('m', 'coder'): the harness serves every name, explicitly.
+      config: { port: 0, ...(model ? { modelAliases: { '*': model.id } } : {}), ...options.config },
       logger: silentLogger,
     });
     await gateway.listen();
@@ -49,9 +54,9 @@ export class GatewayHarness {
     return this.gateway.url;
   }
 
-  /** The `openai` SDK pointed at this gateway, never retrying. */
+  /** The `openai` SDK pointed at this gateway, never retrying; every response object it receives as JSON must fit the spec. */
   client(apiKey = 'test-key'): OpenAI {
-    return new OpenAI({ baseURL: `${this.url}/v1`, apiKey, maxRetries: 0, timeout: 15_000 });
+    return new OpenAI({ baseURL: `${this.url}/v1`, apiKey, maxRetries: 0, timeout: 15_000, fetch: specCheckingFetch });
   }
 
   /** A raw request to the gateway; `body` is sent as JSON unless it is already a string. */
@@ -63,7 +68,7 @@ export class GatewayHarness {
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    return fetch(`${this.url}${path}`, {
+    return specCheckingFetch(`${this.url}${path}`, {
       method: init.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
       ...(body === undefined ? {} : { body }),
@@ -97,6 +102,17 @@ export function useGateways(): (options?: HarnessOptions) => Promise<GatewayHarn
     started.push(harness);
     return harness;
   };
+}
+
+/** `fetch`, then: a JSON body that is a response object must fit the spec's ResponseResource (the test fails otherwise). */
+async function specCheckingFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (response.ok && (response.headers.get('content-type') ?? '').startsWith('application/json')) {
+    const body = await response.clone().json() as { object?: unknown; deleted?: unknown };
+    // A delete answers `{id, object: 'response', deleted: true}`, not the object.
+    if (body?.object === 'response' && body.deleted === undefined) assertResponseResource(body);
+  }
+  return response;
 }
 
 /** Fields the SDK's helpers add on the client side (`parsed`, `parsed_arguments`, `output_parsed`); the server never sends them. */

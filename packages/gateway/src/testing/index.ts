@@ -5,6 +5,8 @@ export * from './gateway-harness.js';
 export * from './observed-model.js';
 export * from './recording-state-store.js';
 export * from './response-stream-checker.js';
+export * from './response-resource-schema.js';
 export * from './sse-events.js';
+export * from './stream-event-schema.js';
 export * from './stream-and-retrieve.js';
 export * from './websocket-frames.js';

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { streamEventProblems } from './stream-event-schema.js';
 
 /** A Responses stream event as it arrived: its type, sequence number and fields. */
 export interface StreamEvent {
@@ -72,7 +73,9 @@ interface ItemState {
  * items that never interleave, every `item_id` and `output_index` naming the item added at
  * that index with a type the event fits, content parts opened before their deltas and
  * closed before their item, deltas that add up to the `.done` text, every item done before
- * the terminal event, and a terminal snapshot that holds exactly the items streamed.
+ * the terminal event, and a terminal snapshot that holds exactly the items streamed. Every
+ * event must also fit the spec's schema of its type (the response objects of lifecycle events
+ * the spec's ResponseResource).
  */
 export function checkResponseStream(events: readonly StreamEvent[]): CheckedStream {
   const fail = (index: number, message: string): never => {
@@ -87,6 +90,8 @@ export function checkResponseStream(events: readonly StreamEvent[]): CheckedStre
   let terminalIndex = -1;
 
   events.forEach((event, index) => {
+    const problems = streamEventProblems(event);
+    if (problems.length > 0) fail(index, `does not fit the spec: ${problems.join('; ')}`);
     if (event.sequence_number !== index) fail(index, `sequence_number should be ${index}`);
     if (terminalIndex >= 0) fail(index, 'an event after the terminal event');
     if (index === 0 && event.type !== 'response.created') fail(index, 'the first event must be response.created');

@@ -1,8 +1,10 @@
 import type { StreamEvent } from './response-stream-checker.js';
+import { assertStreamEventShape } from './stream-event-schema.js';
 
 /**
  * Reads a `text/event-stream` body to its end and returns its events, checking that each
- * frame's `event:` name is the `type` of its data. `onEvent` sees each event as it arrives
+ * frame's `event:` name is the `type` of its data and that each event fits the spec's schema
+ * of its type. `onEvent` sees each event as it arrives
  * and may return `'stop'` to stop reading (the body is cancelled, as a client hanging up).
  */
 export async function readSseEvents(
@@ -49,5 +51,6 @@ function parseFrame(frame: string): StreamEvent | undefined {
   if (data.length === 0) return undefined;
   const event = JSON.parse(data.join('\n')) as StreamEvent;
   if (name !== event.type) throw new Error(`an SSE frame named ${String(name)} carries a ${event.type} event`);
+  assertStreamEventShape(event);
   return event;
 }

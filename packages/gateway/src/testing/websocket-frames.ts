@@ -3,6 +3,7 @@ import { ResponsesWS } from 'openai/resources/responses/ws';
 import { WebSocket } from 'ws';
 import type { GatewayHarness } from './gateway-harness.js';
 import type { SnapshotResponse, StreamEvent } from './response-stream-checker.js';
+import { streamEventProblems } from './stream-event-schema.js';
 
 /** A frame the gateway sent: a Responses event, an extension event or an error frame. */
 export type ServerFrame = StreamEvent & {
@@ -17,13 +18,26 @@ export function isTerminal(frame: ServerFrame): boolean {
   return TERMINAL_TYPES.has(frame.type);
 }
 
-/** The frames received on one connection, in order, with a way to wait for the next one that matters. */
+/**
+ * The frames received on one connection, in order, with a way to wait for the next one that
+ * matters. Every frame is checked against the spec's schema of its event type: a frame that
+ * does not fit fails every wait, so a test sees it.
+ */
 export class FrameLog {
   readonly frames: ServerFrame[] = [];
-  private readonly waiters: Array<{ predicate: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void }> = [];
+  private readonly waiters: Array<{
+    predicate: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void; reject: (error: Error) => void;
+  }> = [];
+  private shapeError: Error | undefined;
 
   push(frame: ServerFrame): void {
     this.frames.push(frame);
+    const problems = streamEventProblems(frame);
+    if (problems.length > 0 && !this.shapeError) {
+      this.shapeError = new Error(`frame #${this.frames.length - 1} (${frame.type}) does not fit the spec: ${problems.join('; ')}`);
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.shapeError);
+    }
+    if (this.shapeError) return;
     for (const waiter of [...this.waiters]) {
       if (!waiter.predicate(frame)) continue;
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -33,9 +47,10 @@ export class FrameLog {
 
   /** The first frame, received or to come, that matches. */
   waitFor(predicate: (frame: ServerFrame) => boolean): Promise<ServerFrame> {
+    if (this.shapeError) return Promise.reject(this.shapeError);
     const seen = this.frames.find(predicate);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
+    return new Promise((resolve, reject) => this.waiters.push({ predicate, resolve, reject }));
   }
 
   /** Waits until `count` responses have ended; returns their terminal frames. */

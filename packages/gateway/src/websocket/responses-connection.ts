@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
 import type { CallerIdentity } from '../http/caller-identity.js';
 import type { GatewayContext } from '../http/gateway-context.js';
+import type { ResponseObject } from '../encoder/response-object.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
 import type { RunHandle } from '../responses/response-runner.js';
@@ -37,9 +38,14 @@ export class ResponsesConnection {
   private current: CurrentRequest | undefined;
   private readonly unstored: UnstoredResponses;
   private readonly sender: FrameSender;
-  /** `draining`: the server shuts down; the running response may finish, nothing new starts. */
+  /**
+   * `draining`: the server shuts down or the connection reached its lifetime limit; the running
+   * response may finish, nothing new starts (`drain` says why and how the socket then closes).
+   */
   private state: 'open' | 'draining' | 'closing' | 'closed' = 'open';
+  private drain: Drain = SHUTDOWN_DRAIN;
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly lifetimeTimer: NodeJS.Timeout;
   /** The connection's lines carry its tenant and the upgrade's request id. */
   private readonly log: Logger;
 
@@ -55,16 +61,47 @@ export class ResponsesConnection {
     ws.on('close', () => this.onClosed());
     // Protocol errors (a frame over the size limit, bad framing): `ws` closes the socket itself.
     ws.on('error', (error) => this.log.debug({ error: String(error) }, 'WebSocket error'));
+    this.lifetimeTimer = setTimeout(() => this.expire(), config.wsMaxConnectionMs);
+    this.lifetimeTimer.unref();
   }
 
   /** The server shuts down: the running response may finish (the gateway cancels it after its grace), queued ones are refused. */
   shutdown(): void {
     if (this.state !== 'open') return;
-    this.state = 'draining';
-    for (const frame of this.queue.splice(0)) this.sendError(shuttingDown(), frame.streamId);
+    this.startDraining(SHUTDOWN_DRAIN);
     // A request still being checked was not running yet: it starts cancelled, so it ends at once.
     if (this.current && !this.current.handle) this.current.cancelled = true;
-    if (!this.current) this.close(CLOSE_CODES.goingAway, 'server shutting down');
+  }
+
+  /**
+   * The connection reached `wsMaxConnectionMs` (the spec's 60 minutes): the running response
+   * finishes, then the client is told why (`websocket_connection_limit_reached`) and the socket
+   * closes normally; queued and later requests get that error too. A client reconnects and
+   * continues there.
+   */
+  private expire(): void {
+    if (this.state !== 'open') return;
+    const minutes = Math.round(this.ctx.config.wsMaxConnectionMs / 60_000);
+    const limit = minutes >= 1 ? `${minutes} minutes` : `${this.ctx.config.wsMaxConnectionMs} ms`;
+    this.startDraining({
+      error: () => new ApiError(400, 'invalid_request_error', 'websocket_connection_limit_reached',
+        `Responses WebSocket connection limit reached (${limit}). Create a new WebSocket connection to continue.`),
+      closeCode: CLOSE_CODES.normal,
+      closeReason: 'connection lifetime limit reached',
+      announce: true,
+    });
+  }
+
+  private startDraining(drain: Drain): void {
+    this.state = 'draining';
+    this.drain = drain;
+    for (const frame of this.queue.splice(0)) this.sendError(drain.error(), frame.streamId);
+    if (!this.current) this.closeDrained();
+  }
+
+  private closeDrained(): void {
+    if (this.drain.announce) this.sendError(this.drain.error());
+    this.close(this.drain.closeCode, this.drain.closeReason);
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
@@ -97,11 +134,11 @@ export class ResponsesConnection {
 
   private enqueue(frame: CreateFrame): void {
     if (this.state === 'draining') {
-      this.sendError(shuttingDown(), frame.streamId);
+      this.sendError(this.drain.error(), frame.streamId);
       return;
     }
     // Only requests behind a running one wait here: an idle connection starts the request at once.
-    if (this.queue.length >= this.ctx.config.wsMaxQueuedRequests) {
+    if (this.current && this.queue.length >= this.ctx.config.wsMaxQueuedRequests) {
       const message = `Too many requests queued on this connection (at most ${this.ctx.config.wsMaxQueuedRequests} behind the running one).`;
       this.sendError(new ApiError(429, 'rate_limit_error', 'queue_full', message, null, { 'retry-after': '1' }), frame.streamId);
       return;
@@ -120,18 +157,31 @@ export class ResponsesConnection {
         await this.handleCreate(frame, current);
       } catch (error) {
         if (!ApiError.is(error)) this.log.error({ error: String(error) }, 'a WebSocket request failed');
-        this.sendError(asApiError(error), frame.streamId);
+        const apiError = asApiError(error);
+        this.evictOnFailedContinuation(frame.body.previous_response_id, apiError);
+        this.sendError(apiError, frame.streamId);
       } finally {
         this.current = undefined;
       }
     }
-    if (this.state === 'draining' && !this.current) this.close(CLOSE_CODES.goingAway, 'server shutting down');
+    if (this.state === 'draining' && !this.current) this.closeDrained();
+  }
+
+  /**
+   * A continuation that failed evicts the unstored response it continued (the spec's WebSocket
+   * mode: stale local state is not reused). Refusals that say nothing about it (limits, a
+   * shutdown, the id itself unknown) leave it.
+   */
+  private evictOnFailedContinuation(previousResponseId: unknown, error: ApiError | 'failed'): void {
+    if (typeof previousResponseId !== 'string' || !this.unstored.has(previousResponseId)) return;
+    if (error !== 'failed' && (error.status === 429 || error.status === 503 || error.code === 'previous_response_not_found')) return;
+    this.unstored.evict(previousResponseId, 'a turn continuing it failed');
   }
 
   private async handleCreate(frame: CreateFrame, current: CurrentRequest): Promise<void> {
     const { ctx, identity } = this;
     ctx.rateLimiter.take(identity.apiKeyId);
-    const params = parseCreateResponse(frame.body, { validator: ctx.validator, hostedToolTypes: ctx.hostedToolTypes, reasoningSeal: ctx.reasoningSeal });
+    const params = parseCreateResponse(frame.body, ctx.parseOptions);
     params.stream = true;
     if (params.ignoredToolTypes.length > 0) {
       this.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
@@ -160,7 +210,7 @@ export class ResponsesConnection {
           bridge?.observe(event);
           return this.sender.sendEvent(event, frame.streamId);
         },
-        onFinished: (response, output) => this.keepUnstored(params, response.id, output),
+        onFinished: (response, output) => this.keepUnstored(params, response, output),
       });
       current.handle = handle;
       // A cancel or a close that came while the request was being checked and stored.
@@ -173,7 +223,7 @@ export class ResponsesConnection {
 
   private async prewarm(params: CreateResponseParams, previousIsUnstored: boolean, streamId: string | undefined): Promise<void> {
     const { ctx, identity } = this;
-    ctx.agents.resolve(params.model);
+    await ctx.agents.resolve(params.model);
     if (params.previousResponseId && !previousIsUnstored && !(await ctx.store.getResponse(identity.tenant, params.previousResponseId))) {
       throw invalidRequest('previous_response_id', `Previous response with id '${params.previousResponseId}' not found.`, 'previous_response_not_found');
     }
@@ -181,14 +231,23 @@ export class ResponsesConnection {
       throw notFound('conversation', params.conversationId, 'conversation');
     }
     const { response, events } = await prewarmResponse(ctx.store, identity.tenant, params);
-    this.keepUnstored(params, response.id, []);
+    this.keepUnstored(params, response, []);
     for (const event of events) await this.sender.sendEvent(event, streamId);
   }
 
-  /** A `store: false` response stays in this connection's memory, for later turns on it. */
-  private keepUnstored(params: CreateResponseParams, id: string, output: Item[]): void {
-    if (params.store || this.state === 'closed') return;
-    this.unstored.add({ id, previousResponseId: params.previousResponseId, items: [...params.input, ...output] });
+  /**
+   * A completed `store: false` response stays in this connection's memory, for later turns on
+   * it; one that ended otherwise is evicted, and a failed one evicts the response it continued.
+   */
+  private keepUnstored(params: CreateResponseParams, response: ResponseObject, output: Item[]): void {
+    if (this.state === 'closed') return;
+    if (response.status === 'failed') this.evictOnFailedContinuation(params.previousResponseId, 'failed');
+    if (params.store) return;
+    if (response.status !== 'completed') {
+      this.unstored.evict(response.id, response.status === 'cancelled' ? 'it was cancelled' : `it ended ${response.status}`);
+      return;
+    }
+    this.unstored.add({ id: response.id, previousResponseId: params.previousResponseId, items: [...params.input, ...output] });
   }
 
   private cancel(frame: CancelFrame): void {
@@ -241,15 +300,28 @@ export class ResponsesConnection {
   private onClosed(): void {
     this.state = 'closed';
     clearTimeout(this.closeTimer);
+    clearTimeout(this.lifetimeTimer);
     this.queue.length = 0;
     this.abortCurrent();
     this.unstored.clear();
   }
 }
 
-function shuttingDown(): ApiError {
-  return new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.');
+/** Why a connection stops taking requests: the error that answers them, and how the socket then closes. */
+interface Drain {
+  error: () => ApiError;
+  closeCode: number;
+  closeReason: string;
+  /** Whether the client is sent `error` before the close, though it asked nothing. */
+  announce: boolean;
 }
+
+const SHUTDOWN_DRAIN: Drain = {
+  error: () => new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.'),
+  closeCode: CLOSE_CODES.goingAway,
+  closeReason: 'server shutting down',
+  announce: false,
+};
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');

@@ -14,9 +14,14 @@ export interface UnstoredResponse {
  * connection can continue them with `previous_response_id` (Codex does). Bounded: the least
  * recently used go first, and walking a chain marks every response on it as used, so the
  * live conversation stays while abandoned branches are dropped.
+ *
+ * As the WebSocket mode of the spec has it, only completed responses are kept: a response that
+ * ended failed or incomplete, and one whose continuation failed, are evicted, and continuing
+ * them is a `previous_response_not_found` that says why (the reasons are kept, bounded alike).
  */
 export class UnstoredResponses {
   private readonly byId = new Map<string, UnstoredResponse>();
+  private readonly evicted = new Map<string, string>();
 
   constructor(private readonly limit: number) {}
 
@@ -31,15 +36,20 @@ export class UnstoredResponses {
   add(response: UnstoredResponse): void {
     this.byId.delete(response.id);
     this.byId.set(response.id, response);
-    while (this.byId.size > this.limit) {
-      const oldest = this.byId.keys().next().value;
-      if (oldest === undefined) break;
-      this.byId.delete(oldest);
-    }
+    this.evicted.delete(response.id);
+    trim(this.byId, this.limit);
+  }
+
+  /** Forgets a response; continuing it then fails with `why` (e.g. "it ended failed"). */
+  evict(id: string, why: string): void {
+    this.byId.delete(id);
+    this.evicted.set(id, why);
+    trim(this.evicted, this.limit);
   }
 
   clear(): void {
     this.byId.clear();
+    this.evicted.clear();
   }
 
   /**
@@ -48,6 +58,14 @@ export class UnstoredResponses {
    * continues with that response's stored history.
    */
   async loadHistory(store: StateStore, tenant: string, responseId: string): Promise<Item[] | undefined> {
+    const evicted = this.evicted.get(responseId);
+    if (evicted !== undefined) {
+      throw invalidRequest(
+        'previous_response_id',
+        `Previous response with id '${responseId}' not found: ${evicted}, so this connection no longer keeps it (store: false). Send the full input instead.`,
+        'previous_response_not_found',
+      );
+    }
     if (!this.byId.has(responseId)) return undefined;
     const chain: UnstoredResponse[] = [];
     let storedParent: string | null = null;
@@ -69,5 +87,14 @@ export class UnstoredResponses {
       throw invalidRequest('previous_response_id', `Previous response with id '${storedParent}' not found (an earlier turn of '${responseId}').`, 'previous_response_not_found');
     }
     return [...stored, ...chain.flatMap((response) => response.items)];
+  }
+}
+
+/** Drops the least recently used entries beyond `limit`. */
+function trim(map: Map<string, unknown>, limit: number): void {
+  while (map.size > limit) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) break;
+    map.delete(oldest);
   }
 }
