@@ -1,10 +1,5 @@
 import type { ErrorCatalogue } from '@agentport/core';
+import { SQL_STORE_ERRORS } from '@agentport/store-sql';
 
-/** The store's own codes; it also throws the port's `NotFoundError` and `ConflictError` (see `CORE_ERRORS`). */
-export const SQLITE_STORE_ERRORS = {
-  schema_too_new: 'The database was migrated by a newer @agentport/store-sqlite; nothing is changed (SchemaTooNewError).',
-  schema_mismatch: 'The database records a migration under another name: other code made it (SchemaMismatchError).',
-  migration_failed: 'A migration failed and was rolled back; the schema is still at the version before it (MigrationFailedError).',
-  invalid_migrations: 'The migration list is not numbered 1, 2, 3, … in order (a bug in the package).',
-  store_unavailable: 'The store is used before open() / app.start(), or after close() (StoreUnavailableError).',
-} as const satisfies ErrorCatalogue;
+/** The store's codes (those every SQL store shares); it also throws the port's `NotFoundError` and `ConflictError` (see `CORE_ERRORS`). */
+export const SQLITE_STORE_ERRORS = { ...SQL_STORE_ERRORS } as const satisfies ErrorCatalogue;

@@ -2,14 +2,12 @@ export * from './errors.js';
 export * from './store-config.js';
 export * from './sqlite-state-store.js';
 export * from './sqlite-store-plugin.js';
-export { SERVER_RESTARTED } from './restart-recovery.js';
 export { IN_MEMORY_PATH } from './sqlite-database.js';
 export { MIGRATIONS_TABLE, readSchemaVersion, type MigrationOutcome } from './migrations/migration-runner.js';
 export type { Migration } from './migrations/migration.js';
 export { STORE_MIGRATIONS, STORE_SCHEMA_VERSION } from './migrations/store-migrations.js';
-export { STORE_ENTITIES } from './schema/store-entities.js';
-export { ConversationEntity } from './schema/conversation-entity.js';
-export { ResponseEntity, RESPONSE_STATUSES } from './schema/response-entity.js';
-export { ItemEntity, ITEM_ROLES } from './schema/item-entity.js';
-export { ResponseEventEntity } from './schema/response-event-entity.js';
+// The tables are the same for every SQL store; re-exported for this package's users.
+export {
+  SERVER_RESTARTED, STORE_ENTITIES, ConversationEntity, ResponseEntity, RESPONSE_STATUSES, ItemEntity, ITEM_ROLES, ResponseEventEntity,
+} from '@agentport/store-sql';
 export * from './error-catalogue.js';

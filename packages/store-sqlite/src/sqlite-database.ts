@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '@agentport/core';
-import { MikroORM } from '@mikro-orm/sqlite';
+import { STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
+import { MikroORM, type EntityManager } from '@mikro-orm/sqlite';
 import type { SqlRunner } from './migrations/migration-runner.js';
 import { MIGRATIONS_TABLE } from './migrations/migration-runner.js';
-import { STORE_ENTITIES } from './schema/store-entities.js';
+import { OperationQueue } from './operation-queue.js';
 import type { SqliteStoreConfig } from './store-config.js';
 
 /** SQLite's name for a database that lives in the connection only. */
@@ -57,4 +58,38 @@ export function sqlRunnerOf(orm: MikroORM): SqlRunner {
       return connection.execute<Row[] & object>(sql, [...params], 'all');
     },
   };
+}
+
+/**
+ * The ORM's single SQLite connection as the store's database: every operation runs alone on it,
+ * in call order, each write in one transaction, so concurrent appends to one conversation get
+ * distinct, gap-free positions and a read never sees another operation's uncommitted rows.
+ */
+export class SqliteDatabase implements SqlDatabase {
+  readonly #queue = new OperationQueue();
+
+  constructor(private readonly orm: MikroORM) {}
+
+  read<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
+    return this.#queue.run(() => operation(kyselyOf(this.orm.em.fork())));
+  }
+
+  write<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
+    return this.#queue.run(() => this.orm.em.fork().transactional((em) => operation(kyselyOf(em))));
+  }
+
+  isUniqueViolation(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code;
+    return (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT_UNIQUE'))
+      || (error instanceof Error && error.message.includes('UNIQUE constraint failed'));
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.drained();
+    await this.orm.close(true);
+  }
+}
+
+function kyselyOf(em: EntityManager): StoreDb {
+  return em.getKysely<StoreTables>();
 }

@@ -1,28 +1,14 @@
-import { AgentportError } from '@agentport/core';
-import { MigrationFailedError, SchemaMismatchError, SchemaTooNewError } from '../errors.js';
-import type { Migration } from './migration.js';
+import {
+  assertOrdered, checkApplied, MIGRATIONS_TABLE, MigrationFailedError, type AppliedMigration, type Migration, type MigrationOutcome,
+} from '@agentport/store-sql';
+import { SQLITE_STORE_IDENTITY } from '../errors.js';
 
-/** Where the applied versions are recorded; the entities do not describe it. */
-export const MIGRATIONS_TABLE = 'agentport_schema_migrations';
+export { MIGRATIONS_TABLE, type MigrationOutcome };
 
 /** The few statements the runner needs, so it works on any connection that runs SQL text. */
 export interface SqlRunner {
   run(sql: string, params?: readonly (string | number)[]): Promise<void>;
   all<Row>(sql: string, params?: readonly (string | number)[]): Promise<Row[]>;
-}
-
-export interface MigrationOutcome {
-  /** The schema version found (0 for a new database). */
-  readonly from: number;
-  /** The schema version now. */
-  readonly to: number;
-  /** The names of the migrations this call applied, in order; empty when the schema was current. */
-  readonly applied: readonly string[];
-}
-
-interface AppliedRow {
-  version: number;
-  name: string;
 }
 
 /**
@@ -35,7 +21,7 @@ export async function applyMigrations(db: SqlRunner, migrations: readonly Migrat
   assertOrdered(migrations);
   await db.run(`create table if not exists \`${MIGRATIONS_TABLE}\` (\`version\` integer not null primary key, \`name\` text not null, \`applied_at\` integer not null)`);
   const applied = await readApplied(db);
-  checkApplied(applied, migrations, location);
+  checkApplied(applied, migrations, location, SQLITE_STORE_IDENTITY);
   const from = applied.at(-1)?.version ?? 0;
 
   const names: string[] = [];
@@ -66,26 +52,6 @@ export async function readSchemaVersion(db: SqlRunner): Promise<number> {
   return (await readApplied(db)).at(-1)?.version ?? 0;
 }
 
-function readApplied(db: SqlRunner): Promise<AppliedRow[]> {
-  return db.all<AppliedRow>(`select \`version\`, \`name\` from \`${MIGRATIONS_TABLE}\` order by \`version\``);
-}
-
-function checkApplied(applied: readonly AppliedRow[], migrations: readonly Migration[], location: string): void {
-  const known = migrations.at(-1)?.version ?? 0;
-  const newest = applied.at(-1)?.version ?? 0;
-  if (newest > known) throw new SchemaTooNewError(location, newest, known);
-  const byVersion = new Map(migrations.map((m) => [m.version, m]));
-  for (const row of applied) {
-    const migration = byVersion.get(row.version);
-    if (migration && migration.name !== row.name) throw new SchemaMismatchError(location, row.version, row.name, migration.name);
-  }
-}
-
-/** A gap or a repeat in the list is the package's bug; refuse to run rather than skip a step. */
-function assertOrdered(migrations: readonly Migration[]): void {
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new AgentportError('invalid_migrations', `migrations must be numbered 1, 2, 3, … in order; position ${index} has version ${migration.version}`);
-    }
-  });
+function readApplied(db: SqlRunner): Promise<AppliedMigration[]> {
+  return db.all<AppliedMigration>(`select \`version\`, \`name\` from \`${MIGRATIONS_TABLE}\` order by \`version\``);
 }

@@ -9,9 +9,9 @@ export const ConversationEntity = defineEntity({
   tableName: 'conversations',
   properties: {
     seq: p.integer().primary().autoincrement(),
-    tenant: p.string(),
-    id: p.string(),
-    metadata: p.json<Record<string, string>>(),
+    tenant: p.text(),
+    id: p.text(),
+    metadata: p.json<Record<string, string>>().columnType('json'),
     createdAt: p.integer(),
   },
   uniques: [{ name: 'conversations_tenant_id_unique', properties: ['tenant', 'id'] }],

@@ -4,7 +4,9 @@ import { ResponseEntity } from './response-entity.js';
 import { ResponseEventEntity } from './response-event-entity.js';
 
 /**
- * The store's entities. They use no driver-specific type, so a PostgreSQL backend can reuse
- * them; the schema itself is built by the shipped migrations, never generated at run time.
+ * The entities of every SQL store. They name no driver: strings are `text` and JSON is `json`
+ * (not PostgreSQL's `jsonb`, which reorders keys and refuses `\u0000`), so SQLite and PostgreSQL
+ * read them alike. Each driver's shipped migrations build the schema; it is never generated at
+ * run time.
  */
 export const STORE_ENTITIES = [ConversationEntity, ResponseEntity, ItemEntity, ResponseEventEntity] as const;

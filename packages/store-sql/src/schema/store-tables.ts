@@ -1,18 +1,21 @@
 import type { ItemRole, ResponseStatus } from '@agentport/core';
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /*
- * The tables as SQL sees them, for the queries written with kysely (history, item lists,
- * deletes). JSON columns are text here: those queries parse and serialize themselves.
- * The entities in this folder describe the same tables; a test checks they agree with the
- * migrations.
+ * The tables as SQL sees them, for the queries written with kysely. JSON columns are written as
+ * text; they read back as text (SQLite) or parsed (PostgreSQL's driver), see `readJson`.
+ * The entities in this folder describe the same tables; each driver's tests check they agree
+ * with its migrations.
  */
+
+/** A JSON column: text when written, text or the parsed value when read. */
+export type JsonColumn = ColumnType<unknown, string, string>;
 
 export interface ConversationRow {
   seq: Generated<number>;
   tenant: string;
   id: string;
-  metadata: string;
+  metadata: JsonColumn;
   created_at: number;
 }
 
@@ -24,12 +27,13 @@ export interface ResponseRow {
   status: ResponseStatus;
   previous_response_id: string | null;
   conversation_id: string | null;
-  request: string;
-  usage: string | null;
-  error: string | null;
-  incomplete_details: string | null;
-  metadata: string;
-  background: number;
+  request: JsonColumn;
+  usage: ColumnType<unknown, string | null, string | null>;
+  error: ColumnType<unknown, string | null, string | null>;
+  incomplete_details: ColumnType<unknown, string | null, string | null>;
+  metadata: JsonColumn;
+  /** 1 or 0 when written; SQLite reads back the number, PostgreSQL a boolean. */
+  background: ColumnType<number | boolean, number, number>;
   created_at: number;
   completed_at: number | null;
   expires_at: number | null;
@@ -45,14 +49,14 @@ export interface ItemRow {
   response_position: number | null;
   conversation_seq: number | null;
   conversation_position: number | null;
-  payload: string;
+  payload: JsonColumn;
 }
 
 export interface ResponseEventRow {
   response_seq: number;
   sequence_number: number;
   type: string;
-  data: string;
+  data: JsonColumn;
 }
 
 export interface StoreTables {

@@ -10,7 +10,7 @@ export const ResponseEventEntity = defineEntity({
     // The primary key starts with it, so no separate foreign-key index.
     response: () => p.manyToOne(ResponseEntity).primary().deleteRule('cascade').updateRule('no action').index(false),
     sequenceNumber: p.integer().primary(),
-    type: p.string(),
-    data: p.json<JsonObject>(),
+    type: p.text(),
+    data: p.json<JsonObject>().columnType('json'),
   },
 });

@@ -16,7 +16,7 @@ export interface AppendDestination {
   readonly conversationSeq: number | null;
 }
 
-/** Rows per statement: well under SQLite's limit of bound parameters (32,766). */
+/** Rows per statement: well under the limits of bound parameters (SQLite 32,766, PostgreSQL 65,535). */
 const ROWS_PER_STATEMENT = 500;
 
 type StoreDb = Kysely<StoreTables>;
@@ -86,7 +86,7 @@ export async function conversationHistory(db: StoreDb, tenant: string, conversat
  * the same id, so the walk always ends. Undefined when the tenant has no such response.
  */
 export async function chainHistory(db: StoreDb, tenant: string, responseId: string): Promise<Item[] | undefined> {
-  const { rows } = await sql<{ payload: string | null }>`
+  const { rows } = await sql<{ payload: unknown }>`
     with recursive chain (seq, previous_id, depth) as (
       select seq, previous_response_id, 0 from responses where tenant = ${tenant} and id = ${responseId}
       union all
@@ -148,9 +148,9 @@ function positionOf(row: { response_position?: number | null; conversation_posit
   return row.response_position ?? row.conversation_position ?? null;
 }
 
-function itemsOf(rows: readonly { payload: string | null }[]): Item[] {
+function itemsOf(rows: readonly { payload: unknown }[]): Item[] {
   const items: Item[] = [];
-  for (const row of rows) if (row.payload !== null) items.push(parseItem(row.payload));
+  for (const row of rows) if (row.payload != null) items.push(parseItem(row.payload));
   return items;
 }
 

@@ -16,16 +16,16 @@ export const ItemEntity = defineEntity({
   tableName: 'items',
   properties: {
     seq: p.integer().primary().autoincrement(),
-    tenant: p.string(),
-    id: p.string(),
-    type: p.string(),
+    tenant: p.text(),
+    id: p.text(),
+    type: p.text(),
     // The unique indexes below start with these columns, so no separate foreign-key index.
     response: () => p.manyToOne(ResponseEntity).nullable().deleteRule('set null').updateRule('no action').index(false),
     role: p.enum(ITEM_ROLES).nullable(),
     responsePosition: p.integer().nullable(),
     conversation: () => p.manyToOne(ConversationEntity).nullable().deleteRule('set null').updateRule('no action').index(false),
     conversationPosition: p.integer().nullable(),
-    payload: p.json<Item>(),
+    payload: p.json<Item>().columnType('json'),
   },
   uniques: [
     { name: 'items_tenant_id_unique', properties: ['tenant', 'id'] },

@@ -3,9 +3,12 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ConversationRow, ResponseRow } from './schema/store-tables.js';
 
 /*
- * Records to rows and back. Every query of the store goes through kysely, which binds each value
+ * Records to rows and back. Every query of the stores goes through kysely, which binds each value
  * as a parameter: MikroORM's own queries inline values into the SQL text, and SQLite cuts a
  * statement at a NUL byte, so an id like "resp_\0x" could not even be looked up that way.
+ *
+ * JSON columns are written as text. SQLite hands them back as text, PostgreSQL's driver as parsed
+ * values; every JSON column holds an object (or null), so a string read back is always text to parse.
  */
 
 /** The row of a new response. */
@@ -53,12 +56,12 @@ export function toResponseRecord(row: Selectable<ResponseRow>): ResponseRecord {
     status: row.status,
     previousResponseId: row.previous_response_id,
     conversationId: row.conversation_id,
-    request: JSON.parse(row.request) as ResponseRecord['request'],
+    request: readJson(row.request) as ResponseRecord['request'],
     usage: parseOrNull(row.usage) as ResponseRecord['usage'],
     error: parseOrNull(row.error) as ResponseRecord['error'],
     incompleteDetails: parseOrNull(row.incomplete_details) as ResponseRecord['incompleteDetails'],
-    metadata: JSON.parse(row.metadata) as ResponseRecord['metadata'],
-    background: row.background !== 0,
+    metadata: readJson(row.metadata) as ResponseRecord['metadata'],
+    background: Boolean(row.background),
     createdAt: row.created_at,
     completedAt: row.completed_at,
     expiresAt: row.expires_at,
@@ -91,23 +94,28 @@ export function conversationRow(record: ConversationRecord): Insertable<Conversa
 }
 
 export function toConversationRecord(row: Selectable<ConversationRow>): ConversationRecord {
-  return { id: row.id, tenant: row.tenant, metadata: JSON.parse(row.metadata) as ConversationRecord['metadata'], createdAt: row.created_at };
+  return { id: row.id, tenant: row.tenant, metadata: readJson(row.metadata) as ConversationRecord['metadata'], createdAt: row.created_at };
 }
 
 export function storedConversationRecord(record: ConversationRecord): ConversationRecord {
   return jsonCopy({ id: record.id, tenant: record.tenant, metadata: record.metadata, createdAt: record.createdAt });
 }
 
-export function parseItem(payload: string): Item {
-  return JSON.parse(payload) as Item;
+export function parseItem(payload: unknown): Item {
+  return readJson(payload) as Item;
+}
+
+/** A JSON column as read: text (SQLite) or already parsed (PostgreSQL). */
+export function readJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
 function jsonOrNull(value: unknown): string | null {
   return value == null ? null : JSON.stringify(value);
 }
 
-function parseOrNull(text: string | null): unknown {
-  return text === null ? null : JSON.parse(text);
+function parseOrNull(value: unknown): unknown {
+  return value === null ? null : readJson(value);
 }
 
 /** A deep copy as the database returns it: what JSON cannot hold (undefined, functions) is dropped. */

@@ -1,0 +1,13 @@
+export * from './errors.js';
+export * from './error-catalogue.js';
+export * from './store-settings.js';
+export * from './sql-database.js';
+export * from './sql-state-store.js';
+export * from './migration-checks.js';
+export { SERVER_RESTARTED } from './restart-recovery.js';
+export type { StoreTables, ConversationRow, ResponseRow, ItemRow, ResponseEventRow, JsonColumn } from './schema/store-tables.js';
+export { STORE_ENTITIES } from './schema/store-entities.js';
+export { ConversationEntity } from './schema/conversation-entity.js';
+export { ResponseEntity, RESPONSE_STATUSES } from './schema/response-entity.js';
+export { ItemEntity, ITEM_ROLES } from './schema/item-entity.js';
+export { ResponseEventEntity } from './schema/response-event-entity.js';

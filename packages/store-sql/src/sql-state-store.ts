@@ -1,0 +1,308 @@
+import type {
+  ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, Logger, NewResponseRecord, Page, PageRequest, ResponseEnding,
+  ResponsePatch, ResponseRecord, StateStore, StoredEvent,
+} from '@agentport/core';
+import { NotFoundError } from '@agentport/core';
+import { StoreUnavailableError, type SqlStoreIdentity } from './errors.js';
+import {
+  appendItems, chainHistory, conversationHistory, pageOfList, releaseConversationItems, releaseResponseItems,
+} from './item-lists.js';
+import type { MigrationOutcome } from './migration-checks.js';
+import { PeriodicTask } from './periodic-task.js';
+import { conversationRow, parseItem, responseRow, storedConversationRecord, storedResponseRecord } from './record-mapping.js';
+import { recoverUnfinishedResponses } from './restart-recovery.js';
+import { purgeExpiredBatch } from './retention-purge.js';
+import type { OpenedDatabase, SqlDatabase, StoreDb } from './sql-database.js';
+import type { SqlStoreSettings } from './store-settings.js';
+import {
+  appendEventRows, conversationItem, findConversation, findResponse, insertUnique, patchResponse, readConversation, readEventRows,
+  readResponse, resolveDestination,
+} from './store-queries.js';
+
+/** What `open()` did, for logs and tests. */
+export interface OpenReport {
+  readonly migrations: MigrationOutcome;
+  /** Ids of the responses a previous process left unfinished, now `incomplete` (`server_restarted`). */
+  readonly recovered: readonly string[];
+}
+
+export interface SqlStateStoreParts {
+  readonly settings: SqlStoreSettings;
+  readonly identity: SqlStoreIdentity;
+  /** The database as log lines name it (a path, a URL without its password). */
+  readonly location: string;
+  readonly logger: Logger | undefined;
+  /** The current time in Unix seconds, for retention; the system clock by default. */
+  readonly clock: (() => number) | undefined;
+}
+
+type StoreState =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'opening'; readonly opening: Promise<OpenReport> }
+  | { readonly kind: 'open'; readonly database: SqlDatabase; readonly purge: PeriodicTask | undefined; readonly report: OpenReport }
+  | { readonly kind: 'closed' };
+
+/**
+ * A `StateStore` on a SQL database through kysely: responses, conversations, items stored once
+ * with their order in each list, and event logs. Every SQL driver extends it with how to open
+ * (connect and migrate) its database; the operations, the lifecycle, restart recovery and the
+ * retention purge are the same for all.
+ *
+ * `open()` opens and migrates the database, marks responses a previous process left running
+ * `incomplete` (`server_restarted`) unless `recoverOnStart` is off, and starts the purge job.
+ */
+export abstract class SqlStateStore implements StateStore {
+  readonly #parts: SqlStateStoreParts;
+  readonly #clock: () => number;
+  #state: StoreState = { kind: 'created' };
+  /** Set by the first `close()`: from then on nothing new is accepted. */
+  #closing: Promise<void> | undefined;
+
+  protected constructor(parts: SqlStateStoreParts) {
+    this.#parts = parts;
+    this.#clock = parts.clock ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  /** Connects and brings the schema up to date; called once, by the first `open()`. */
+  protected abstract openDatabase(): Promise<OpenedDatabase>;
+
+  /** Opens the database, migrates it and recovers unfinished responses; a second call returns the first's report. */
+  async open(): Promise<OpenReport> {
+    const state = this.#state;
+    if (this.#closing) throw this.#unavailable('closed');
+    switch (state.kind) {
+      case 'created': {
+        const opening = this.#open();
+        this.#state = { kind: 'opening', opening };
+        return opening;
+      }
+      case 'opening':
+        return state.opening;
+      case 'open':
+        return state.report;
+      case 'closed':
+        throw this.#unavailable('closed');
+    }
+  }
+
+  /** Waits for the operations already started, stops the purge job and closes the connections. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async createResponse(record: NewResponseRecord, inputItems: readonly Item[] = []): Promise<ResponseRecord> {
+    return this.#write(async (db, database) => {
+      await insertUnique(db.insertInto('responses').values(responseRow(record)), `response "${record.id}" already exists`, database.isUniqueViolation);
+      if (inputItems.length > 0) {
+        const target: ItemTarget = { kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId };
+        await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target), inputItems);
+      }
+      return storedResponseRecord(record);
+    });
+  }
+
+  async getResponse(tenant: string, id: string): Promise<ResponseRecord | undefined> {
+    return this.#read((db) => readResponse(db, tenant, id));
+  }
+
+  async updateResponse(tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
+    return this.#write((db) => patchResponse(db, tenant, id, patch));
+  }
+
+  async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
+    return this.#write(async (db) => {
+      const response = await findResponse(db, tenant, id);
+      if (!response) return undefined;
+      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }), ending.items);
+      await appendEventRows(db, response.seq, id, ending.events);
+      return patchResponse(db, tenant, id, ending.patch);
+    });
+  }
+
+  async deleteResponse(tenant: string, id: string): Promise<boolean> {
+    return this.#write(async (db) => {
+      const response = await findResponse(db, tenant, id);
+      if (!response) return false;
+      await releaseResponseItems(db, [response.seq]);
+      // Its event log goes by `on delete cascade`.
+      await db.deleteFrom('responses').where('seq', '=', response.seq).execute();
+      return true;
+    });
+  }
+
+  async appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void> {
+    return this.#write(async (db) => {
+      await appendItems(db, tenant, await resolveDestination(db, tenant, target), items);
+    });
+  }
+
+  async listResponseItems(tenant: string, responseId: string, role: ItemRole, page?: PageRequest): Promise<Page<Item> | undefined> {
+    return this.#read(async (db) => {
+      const response = await findResponse(db, tenant, responseId);
+      return response && pageOfList(db, tenant, { kind: 'response', responseSeq: response.seq, role }, page);
+    });
+  }
+
+  async loadHistory(tenant: string, source: HistorySource): Promise<Item[] | undefined> {
+    return this.#read((db) => source.kind === 'conversation'
+      ? conversationHistory(db, tenant, source.conversationId)
+      : chainHistory(db, tenant, source.responseId));
+  }
+
+  async createConversation(record: ConversationRecord): Promise<ConversationRecord> {
+    return this.#write(async (db, database) => {
+      await insertUnique(db.insertInto('conversations').values(conversationRow(record)), `conversation "${record.id}" already exists`, database.isUniqueViolation);
+      return storedConversationRecord(record);
+    });
+  }
+
+  async getConversation(tenant: string, id: string): Promise<ConversationRecord | undefined> {
+    return this.#read((db) => readConversation(db, tenant, id));
+  }
+
+  async updateConversation(tenant: string, id: string, metadata: Record<string, string>): Promise<ConversationRecord | undefined> {
+    return this.#write(async (db) => {
+      const updated = await db.updateTable('conversations').set({ metadata: JSON.stringify(metadata) })
+        .where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+      return updated.numUpdatedRows === 0n ? undefined : readConversation(db, tenant, id);
+    });
+  }
+
+  async deleteConversation(tenant: string, id: string): Promise<boolean> {
+    return this.#write(async (db) => {
+      const conversation = await findConversation(db, tenant, id);
+      if (!conversation) return false;
+      await releaseConversationItems(db, conversation.seq);
+      await db.deleteFrom('conversations').where('seq', '=', conversation.seq).execute();
+      return true;
+    });
+  }
+
+  async listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined> {
+    return this.#read(async (db) => {
+      const conversation = await findConversation(db, tenant, conversationId);
+      return conversation && pageOfList(db, tenant, { kind: 'conversation', conversationSeq: conversation.seq }, page);
+    });
+  }
+
+  async getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined> {
+    return this.#read(async (db) => {
+      const row = await conversationItem(db, tenant, conversationId, itemId).select('i.payload').executeTakeFirst();
+      return row && parseItem(row.payload);
+    });
+  }
+
+  async deleteConversationItem(tenant: string, conversationId: string, itemId: string): Promise<boolean> {
+    return this.#write(async (db) => {
+      const row = await conversationItem(db, tenant, conversationId, itemId).select(['i.seq', 'i.response_seq']).executeTakeFirst();
+      if (!row) return false;
+      // An item a response also lists stays for that response.
+      if (row.response_seq === null) await db.deleteFrom('items').where('seq', '=', row.seq).execute();
+      else await db.updateTable('items').set({ conversation_seq: null, conversation_position: null }).where('seq', '=', row.seq).execute();
+      return true;
+    });
+  }
+
+  async appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void> {
+    return this.#write(async (db) => {
+      const response = await findResponse(db, tenant, responseId);
+      if (!response) throw new NotFoundError('response', responseId);
+      await appendEventRows(db, response.seq, responseId, events);
+    });
+  }
+
+  async readEvents(tenant: string, responseId: string, after?: number): Promise<StoredEvent[] | undefined> {
+    return this.#read((db) => readEventRows(db, tenant, responseId, after));
+  }
+
+  /**
+   * Deletes every finished response past its `expiresAt` (or older than `retentionSeconds`),
+   * with its event log and the items no conversation holds, in batches of `purgeBatchSize`
+   * (one transaction each, so other operations run in between). The purge job calls this;
+   * returns how many responses went.
+   */
+  async purgeExpired(): Promise<number> {
+    const { retentionSeconds, purgeBatchSize } = this.#parts.settings;
+    let purged = 0;
+    for (;;) {
+      const rule = { now: this.#clock(), retentionSeconds, batchSize: purgeBatchSize };
+      const deleted = await this.#write((db) => purgeExpiredBatch(db, rule));
+      purged += deleted;
+      if (deleted < rule.batchSize) return purged;
+    }
+  }
+
+  async #open(): Promise<OpenReport> {
+    let database: SqlDatabase | undefined;
+    try {
+      const opened = await this.openDatabase();
+      database = opened.database;
+      const report = await this.#prepare(opened);
+      const interval = this.#parts.settings.purgeIntervalSeconds;
+      const purge = interval > 0
+        ? new PeriodicTask(() => this.purgeExpired().then(() => undefined), interval * 1000, (error) => this.#onPurgeError(error))
+        : undefined;
+      this.#state = { kind: 'open', database, purge, report };
+      return report;
+    } catch (error) {
+      await database?.close().catch(() => undefined);
+      this.#state = { kind: 'closed' };
+      throw error;
+    }
+  }
+
+  /** Logs the migrations, then recovers what a previous process left running. */
+  async #prepare({ database, migrations }: OpenedDatabase): Promise<OpenReport> {
+    const { identity, location, logger, settings } = this.#parts;
+    if (migrations.applied.length > 0) {
+      logger?.info({ location, from: migrations.from, to: migrations.to }, `migrated the ${identity.engine} state store`);
+    }
+    const recovered = settings.recoverOnStart ? await database.write((db) => recoverUnfinishedResponses(db)) : [];
+    if (recovered.length > 0) {
+      logger?.warn({ location, count: recovered.length }, 'marked responses left unfinished by a previous process incomplete (server_restarted)');
+    }
+    return { migrations, recovered };
+  }
+
+  async #close(): Promise<void> {
+    const state = this.#state;
+    if (state.kind === 'opening') await state.opening.catch(() => undefined);
+    // Read again: an open in progress has finished (or failed and closed everything) by now.
+    const settled = this.#state;
+    if (settled.kind === 'open') {
+      await settled.purge?.stop();
+      await settled.database.close();
+    }
+    this.#state = { kind: 'closed' };
+  }
+
+  #onPurgeError(error: unknown): void {
+    // A purge cut short by close() is expected; anything else is worth a line.
+    if (StoreUnavailableError.is(error)) return;
+    this.#parts.logger?.error({
+      location: this.#parts.location, error: error instanceof Error ? error.message : String(error),
+    }, 'the retention purge failed; it will run again');
+  }
+
+  #unavailable(state: 'not_open' | 'closed'): StoreUnavailableError {
+    return new StoreUnavailableError(state, this.#parts.identity);
+  }
+
+  /** The open database; refused unless the store is open. */
+  #database(): SqlDatabase {
+    const state = this.#state;
+    if (this.#closing || state.kind === 'closed') throw this.#unavailable('closed');
+    if (state.kind !== 'open') throw this.#unavailable('not_open');
+    return state.database;
+  }
+
+  async #read<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
+    return this.#database().read(operation);
+  }
+
+  async #write<T>(operation: (db: StoreDb, database: SqlDatabase) => Promise<T>): Promise<T> {
+    const database = this.#database();
+    return database.write((db) => operation(db, database));
+  }
+}

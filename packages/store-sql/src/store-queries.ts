@@ -1,0 +1,121 @@
+import {
+  ConflictError, NotFoundError, type ConversationRecord, type ItemTarget, type ResponsePatch, type ResponseRecord, type StoredEvent,
+} from '@agentport/core';
+import type { AppendDestination } from './item-lists.js';
+import { patchColumns, readJson, toConversationRecord, toResponseRecord } from './record-mapping.js';
+import type { StoreDb } from './sql-database.js';
+
+/** Rows of events per insert: 4 parameters each, well under every engine's limit. */
+const EVENTS_PER_STATEMENT = 500;
+
+export function findResponse(db: StoreDb, tenant: string, id: string) {
+  return db.selectFrom('responses').select(['seq', 'conversation_id']).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+}
+
+export async function readResponse(db: StoreDb, tenant: string, id: string): Promise<ResponseRecord | undefined> {
+  const row = await db.selectFrom('responses').selectAll().where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+  return row && toResponseRecord(row);
+}
+
+export function findConversation(db: StoreDb, tenant: string, id: string) {
+  return db.selectFrom('conversations').select('seq').where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+}
+
+export async function readConversation(db: StoreDb, tenant: string, id: string): Promise<ConversationRecord | undefined> {
+  const row = await db.selectFrom('conversations').selectAll().where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+  return row && toConversationRecord(row);
+}
+
+/** Applies a patch; undefined when the tenant has no such response. */
+export async function patchResponse(db: StoreDb, tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
+  const changes = patchColumns(patch);
+  if (Object.keys(changes).length > 0) {
+    const updated = await db.updateTable('responses').set(changes).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return undefined;
+  }
+  return readResponse(db, tenant, id);
+}
+
+/** Runs an insert; a clash on a unique key (tenant and id) is a ConflictError saying `conflict`. */
+export async function insertUnique(
+  insert: { execute(): Promise<unknown> }, conflict: string, isUniqueViolation: (error: unknown) => boolean,
+): Promise<void> {
+  try {
+    await insert.execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(conflict);
+    throw error;
+  }
+}
+
+/** Appends events after the response's last one; throws ConflictError unless their sequence numbers grow. */
+export async function appendEventRows(db: StoreDb, responseSeq: number, responseId: string, events: readonly StoredEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const last = await db.selectFrom('response_events').select('sequence_number')
+    .where('response_seq', '=', responseSeq).orderBy('sequence_number', 'desc').limit(1).executeTakeFirst();
+  let previous = last?.sequence_number ?? -Infinity;
+  for (const event of events) {
+    if (event.sequenceNumber <= previous) {
+      throw new ConflictError(`event ${event.sequenceNumber} of response "${responseId}" does not follow ${previous}`);
+    }
+    previous = event.sequenceNumber;
+  }
+  const rows = events.map((event) => ({
+    response_seq: responseSeq, sequence_number: event.sequenceNumber, type: event.type, data: JSON.stringify(event.data),
+  }));
+  for (let at = 0; at < rows.length; at += EVENTS_PER_STATEMENT) {
+    await db.insertInto('response_events').values(rows.slice(at, at + EVENTS_PER_STATEMENT)).execute();
+  }
+}
+
+/** The events after `after` (all when undefined); undefined when the tenant has no such response. */
+export async function readEventRows(db: StoreDb, tenant: string, responseId: string, after: number | undefined): Promise<StoredEvent[] | undefined> {
+  // One query: the response row tells "unknown response" from "no events yet".
+  const rows = await db.selectFrom('responses as r')
+    .leftJoin('response_events as e', (join) => {
+      const on = join.onRef('e.response_seq', '=', 'r.seq');
+      return after === undefined ? on : on.on('e.sequence_number', '>', after);
+    })
+    .select(['e.sequence_number', 'e.type', 'e.data'])
+    .where('r.tenant', '=', tenant)
+    .where('r.id', '=', responseId)
+    .orderBy('e.sequence_number')
+    .execute();
+  if (rows.length === 0) return undefined;
+  const events: StoredEvent[] = [];
+  for (const row of rows) {
+    if (row.sequence_number === null || row.type === null || row.data == null) continue;
+    events.push({ sequenceNumber: row.sequence_number, type: row.type, data: readJson(row.data) as StoredEvent['data'] });
+  }
+  return events;
+}
+
+/** An item of the tenant's conversation, through the conversation: an id alone reaches nothing. */
+export function conversationItem(db: StoreDb, tenant: string, conversationId: string, itemId: string) {
+  return db.selectFrom('items as i')
+    .innerJoin('conversations as c', 'c.seq', 'i.conversation_seq')
+    .where('c.tenant', '=', tenant)
+    .where('c.id', '=', conversationId)
+    .where('i.tenant', '=', tenant)
+    .where('i.id', '=', itemId);
+}
+
+/**
+ * The lists an append writes to. A response's items also go to the conversation its record
+ * names, if that conversation (of this tenant) still exists; throws NotFoundError for an
+ * unknown target and ConflictError when `target.conversationId` is not the response's.
+ */
+export async function resolveDestination(db: StoreDb, tenant: string, target: ItemTarget): Promise<AppendDestination> {
+  if (target.kind === 'conversation') {
+    const conversation = await findConversation(db, tenant, target.conversationId);
+    if (!conversation) throw new NotFoundError('conversation', target.conversationId);
+    return { response: null, conversationSeq: conversation.seq };
+  }
+  const response = await findResponse(db, tenant, target.responseId);
+  if (!response) throw new NotFoundError('response', target.responseId);
+  if (target.conversationId != null && target.conversationId !== response.conversation_id) {
+    throw new ConflictError(`response "${target.responseId}" does not belong to conversation "${target.conversationId}"`);
+  }
+  const conversation = response.conversation_id === null ? undefined : await findConversation(db, tenant, response.conversation_id);
+  return { response: { responseSeq: response.seq, role: target.role }, conversationSeq: conversation?.seq ?? null };
+}
