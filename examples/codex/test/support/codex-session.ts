@@ -97,10 +97,14 @@ async function runSession(session: CodexSessionRequest): Promise<CodexSessionSum
     const lastMessagePath = join(scratch, 'last-message.txt');
     // A failure should show at once, not after Codex's retries.
     const noRetries = ['request_max_retries', 'stream_max_retries'].flatMap((key) => ['-c', `model_providers.${PROVIDER_NAME}.${key}=0`]);
+    // Codex's own sandbox goes through bwrap when it is installed (CI installs it for our shell
+    // tool) and then needs its codex-linux-sandbox helper, which the npm package lacks; the test
+    // already confines Codex to a private network namespace and a scratch folder.
+    const noCodexSandbox = ['--sandbox', 'danger-full-access'];
     const codex = await runExampleScript(
       [
         '--base-url', baseUrl, '--model', MODEL, '--transport', session.transport, '--codex-home', join(scratch, 'codex-home'), '--',
-        'exec', ...noRetries, '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, '-o', lastMessagePath, session.prompt,
+        'exec', ...noRetries, ...noCodexSandbox, '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, '-o', lastMessagePath, session.prompt,
       ],
       { HOME: scratch, [API_KEY_ENV]: API_KEY },
       session.timeoutMs,
