@@ -122,7 +122,7 @@ export class ResponseRunner {
       signal: live.abort.signal, tenant, responseId: id,
       ...(options.clientTools ? { clientTools: options.clientTools } : {}),
     });
-    const done = this.drive(live, encoder, persistence, this.measured(events, startedAt), options).then((response) => {
+    const done = this.drive(live, encoder, persistence, events, startedAt, options).then((response) => {
       this.report(response);
       return response;
     });
@@ -169,14 +169,10 @@ export class ResponseRunner {
     encoder: ResponseEventEncoder,
     persistence: ResponsePersistence,
     agentEvents: AsyncIterable<AgentEvent>,
+    startedAt: number,
     options: StartOptions,
   ): Promise<ResponseObject> {
-    const send = async (events: ResponseStreamEvent[]) => {
-      for (const event of events) {
-        live.publish(event);
-        await options.sink?.(event);
-      }
-    };
+    const send = (events: ResponseStreamEvent[]) => publish(live, options.sink, events, 0);
     const timer = setTimeout(() => live.abort.abort(RUN_TIME_LIMIT), this.deps.limits.maxRunMs);
     timer.unref();
     try {
@@ -185,15 +181,19 @@ export class ResponseRunner {
       const opening = encoder.start();
       opening.forEach((event) => persistence.record(event));
       await send(opening);
+      const firstToken = new FirstTokenClock(this.deps.metrics, startedAt);
       for await (const agentEvent of agentEvents) {
+        firstToken.see(agentEvent);
         const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
-        events.forEach((event) => persistence.record(event));
+        for (const event of events) persistence.record(event);
         if (encoder.isEnded) {
           await persistence.finish(encoder.response);
           await send(events);
           break;
         }
-        await send(events);
+        // Awaited only while the client pushes back: a fast one costs no promise per event.
+        const pushback = send(events);
+        if (pushback) await pushback;
         if (agentEvent.type === 'step.completed') await persistence.flush();
       }
       if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
@@ -215,25 +215,12 @@ export class ResponseRunner {
   private async endWith(
     encoder: ResponseEventEncoder,
     persistence: ResponsePersistence,
-    send: (events: ResponseStreamEvent[]) => Promise<void>,
+    send: (events: ResponseStreamEvent[]) => Promise<void> | undefined,
     events: ResponseStreamEvent[],
   ): Promise<void> {
     events.forEach((event) => persistence.record(event));
     await persistence.finish(encoder.response);
     await send(events);
-  }
-
-  /** The agent's events, noting the time of the first token (text, reasoning or arguments). */
-  private async *measured(events: AsyncIterable<AgentEvent>, startedAt: number): AsyncGenerator<AgentEvent> {
-    const metrics = this.deps.metrics;
-    let seenToken = metrics === undefined;
-    for await (const event of events) {
-      if (!seenToken && (event.type === 'text.delta' || event.type === 'reasoning.delta' || event.type === 'arguments.delta')) {
-        seenToken = true;
-        metrics!.observeFirstToken((performance.now() - startedAt) / 1000);
-      }
-      yield event;
-    }
   }
 
   private report(response: ResponseObject): void {
@@ -249,5 +236,34 @@ export class ResponseRunner {
       return { type: 'incomplete', reason: 'max_run_time', usage: event.usage };
     }
     return event;
+  }
+}
+
+/**
+ * Gives each event to the followers and the primary client, in order; returns a promise only
+ * when the client pushes back, and then goes on with the rest once it has caught up.
+ */
+function publish(live: LiveResponse, sink: StartOptions['sink'], events: readonly ResponseStreamEvent[], from: number): Promise<void> | undefined {
+  for (let index = from; index < events.length; index += 1) {
+    const event = events[index]!;
+    live.publish(event);
+    const pushback = sink?.(event);
+    if (pushback) return pushback.then(() => publish(live, sink, events, index + 1));
+  }
+  return undefined;
+}
+
+/** Notes the time to the run's first token (text, reasoning or arguments) once, when the gateway keeps metrics. */
+class FirstTokenClock {
+  private seen: boolean;
+
+  constructor(private readonly metrics: ResponseRunMetrics | undefined, private readonly startedAt: number) {
+    this.seen = metrics === undefined;
+  }
+
+  see(event: AgentEvent): void {
+    if (this.seen || (event.type !== 'text.delta' && event.type !== 'reasoning.delta' && event.type !== 'arguments.delta')) return;
+    this.seen = true;
+    this.metrics!.observeFirstToken((performance.now() - this.startedAt) / 1000);
   }
 }

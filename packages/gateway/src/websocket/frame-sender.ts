@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
+import { TickCork, type Corkable } from '../http/tick-cork.js';
 import type { ErrorFrame } from './error-frame.js';
 
 export interface SendBufferLimits {
@@ -10,19 +11,25 @@ export interface SendBufferLimits {
 }
 
 /**
- * Writes JSON text frames to one client. Below the buffer limit a send does not wait; above
+ * Writes JSON text frames to one client; the frames of one tick leave in one write (`TickCork`
+ * on the connection's socket). Below the buffer limit a send does not wait; above
  * it, the send waits until the frame has left the process (the run pauses, and with it the
  * upstream stream), for at most the grace period. A reader that has not caught up by then is
  * reported once through `onSlowReader`, and every later send is dropped.
  */
 export class FrameSender {
   private slow = false;
+  private readonly cork: TickCork;
 
   constructor(
     private readonly ws: WebSocket,
+    /** The socket under `ws` (the one the upgrade came on). */
+    socket: Corkable,
     private readonly limits: SendBufferLimits,
     private readonly onSlowReader: () => void,
-  ) {}
+  ) {
+    this.cork = new TickCork(socket);
+  }
 
   get isOpen(): boolean {
     return this.ws.readyState === WebSocket.OPEN && !this.slow;
@@ -39,6 +46,7 @@ export class FrameSender {
 
   private send(data: string): Promise<void> | undefined {
     if (!this.isOpen) return undefined;
+    this.cork.hold();
     // `data.length` counts UTF-16 units: close enough to bytes for a limit.
     if (this.ws.bufferedAmount + data.length <= this.limits.maxBufferedBytes) {
       this.ws.send(data);

@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
 import type { CallerIdentity } from '../http/caller-identity.js';
 import type { GatewayContext } from '../http/gateway-context.js';
+import type { Corkable } from '../http/tick-cork.js';
 import type { ResponseObject } from '../encoder/response-object.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
@@ -49,11 +50,18 @@ export class ResponsesConnection {
   /** The connection's lines carry its tenant and the upgrade's request id. */
   private readonly log: Logger;
 
-  constructor(private readonly ws: WebSocket, private readonly ctx: GatewayContext, private readonly identity: ConnectionIdentity, requestId: string) {
+  constructor(
+    private readonly ws: WebSocket,
+    /** The socket the upgrade came on, under `ws`. */
+    socket: Corkable,
+    private readonly ctx: GatewayContext,
+    private readonly identity: ConnectionIdentity,
+    requestId: string,
+  ) {
     const { config } = ctx;
     this.log = ctx.logger.child({ reqId: requestId, tenant: identity.tenant });
     this.unstored = new UnstoredResponses(config.wsMaxUnstoredResponses);
-    this.sender = new FrameSender(ws, { maxBufferedBytes: config.wsMaxBufferedBytes, slowReaderGraceMs: config.wsSlowReaderGraceMs }, () => {
+    this.sender = new FrameSender(ws, socket, { maxBufferedBytes: config.wsMaxBufferedBytes, slowReaderGraceMs: config.wsSlowReaderGraceMs }, () => {
       this.log.warn('closing a WebSocket whose client does not read its events');
       this.close(CLOSE_CODES.policyViolation, 'send buffer limit exceeded: the client did not read its events in time');
     });

@@ -52,7 +52,7 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
       return;
     }
     server.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new ResponsesConnection(ws, ctx, identity, request.headers['x-request-id']?.toString() ?? newRequestId());
+      const connection = new ResponsesConnection(ws, socket, ctx, identity, request.headers['x-request-id']?.toString() ?? newRequestId());
       connections.add(connection);
       keepalive.track(ws);
       ws.once('close', () => {
