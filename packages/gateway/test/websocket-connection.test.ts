@@ -1,12 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import {
-  AGENT_MODEL_SPEC_VERSION, type CallOptions, type IAgentModel, type ModelCapabilities, type ModelRequest, type ModelResponse,
-  type ModelStreamEvent, ModelError, collectModelResponse,
-} from '@agentport/core';
 import type { ScriptedStep } from '@agentport/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { EndlessModel } from '../src/testing/endless-model.js';
 import { GatewayHarness, useGateways } from '../src/testing/gateway-harness.js';
 import { checkResponseStream } from '../src/testing/response-stream-checker.js';
 import { RawClient, websocketUrl } from '../src/testing/websocket-frames.js';
@@ -38,29 +34,6 @@ function upgradeRefusal(harness: GatewayHarness, headers: Record<string, string>
     });
     socket.once('error', () => undefined);
   });
-}
-
-/** Streams 16 KiB text deltas until its call is aborted: a long answer. */
-class EndlessModel implements IAgentModel {
-  readonly specificationVersion = AGENT_MODEL_SPEC_VERSION;
-  readonly id = 'endless';
-
-  capabilities(): ModelCapabilities {
-    return { tools: true, toolChoice: { auto: 'constrained', required: 'constrained', named: 'constrained' }, structuredOutput: 'constrained', reasoning: false, parallelToolCalls: true };
-  }
-
-  complete(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
-    return collectModelResponse(this.stream(request, options));
-  }
-
-  async *stream(_request: ModelRequest, options: CallOptions = {}): AsyncGenerator<ModelStreamEvent> {
-    const delta = 'x'.repeat(16 * 1024);
-    while (!options.signal?.aborted) {
-      yield { type: 'text-delta', delta };
-      await nextTurn();
-    }
-    yield { type: 'error', error: new ModelError('cancelled', 'the model call was aborted') };
-  }
 }
 
 describe('the WebSocket endpoint', () => {

@@ -1,6 +1,7 @@
 // Test kit for gateways and clients of them: a real gateway on 127.0.0.1 over a recording
 // store and an observed model, and checkers for the event streams it sends (SSE and WebSocket).
 // Uses `openai`, `ws` and `vitest`, which a test setup has; the gateway itself never loads this.
+export * from './endless-model.js';
 export * from './gateway-harness.js';
 export * from './observed-model.js';
 export * from './recording-state-store.js';

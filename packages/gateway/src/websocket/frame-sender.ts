@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
-import { TickCork, type Corkable } from '../http/tick-cork.js';
+import { TickCork, type Corkable } from './tick-cork.js';
 import type { ErrorFrame } from './error-frame.js';
 
 export interface SendBufferLimits {

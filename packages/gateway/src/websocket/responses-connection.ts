@@ -3,7 +3,6 @@ import type { RawData, WebSocket } from 'ws';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
 import type { CallerIdentity } from '../http/caller-identity.js';
 import type { GatewayContext } from '../http/gateway-context.js';
-import type { Corkable } from '../http/tick-cork.js';
 import type { ResponseObject } from '../encoder/response-object.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
@@ -14,6 +13,7 @@ import { ConnectionToolBridge } from './connection-tool-bridge.js';
 import { asApiError, toErrorFrame } from './error-frame.js';
 import { FrameSender } from './frame-sender.js';
 import { prewarmResponse } from './prewarm-response.js';
+import type { Corkable } from './tick-cork.js';
 import { UnstoredResponses } from './unstored-responses.js';
 
 /** Who the upgrade request authenticated as; every response on the connection is theirs. */
