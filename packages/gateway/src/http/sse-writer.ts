@@ -4,13 +4,19 @@ import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 
 /**
  * Writes Responses events as SSE (`event: <type>` / `data: <json>`). The events of one tick
- * leave in one write: Node's HTTP response corks its socket until the next tick by itself.
+ * (those decoded from one upstream read) are joined and leave in one chunk at the end of the
+ * tick, as a bare proxy that re-frames a whole read writes them, instead of one chunk each.
  * `send` returns a promise only while the socket's buffer is full, so a slow reader slows the
- * producer instead of filling memory, and a fast one costs no promise per event; once the
- * client is gone it returns at once.
+ * producer (one tick late, by at most that tick's events) instead of filling memory, and a
+ * fast one costs no promise per event; once the client is gone it returns at once.
  */
 export class SseWriter {
   private closed = false;
+  /** The text of this tick's events, written by `flush` once the tick's work is done. */
+  private pending = '';
+  private flushScheduled = false;
+  /** Set while the socket's buffer is full: resolves once the client has read (or left). */
+  private blocked: Promise<void> | undefined;
 
   constructor(private readonly raw: ServerResponse) {
     raw.on('close', () => { this.closed = true; });
@@ -32,12 +38,28 @@ export class SseWriter {
 
   send(event: ResponseStreamEvent): Promise<void> | undefined {
     if (this.isClosed) return undefined;
-    const ok = this.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    if (ok || this.isClosed) return undefined;
-    return Promise.race([once(this.raw, 'drain'), once(this.raw, 'close')]).then(() => undefined);
+    this.pending += `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After the promise continuations that carry this read's other events, before any I/O.
+      process.nextTick(this.flush);
+    }
+    return this.blocked;
   }
 
   end(): void {
+    this.flush();
     if (!this.raw.writableEnded) this.raw.end();
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const text = this.pending;
+    this.pending = '';
+    if (text === '' || this.isClosed) return;
+    if (this.raw.write(text) || this.blocked) return;
+    this.blocked = Promise.race([once(this.raw, 'drain'), once(this.raw, 'close')]).then(() => {
+      this.blocked = undefined;
+    });
+  };
 }
