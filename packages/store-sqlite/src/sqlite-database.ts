@@ -2,10 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '@agentport/core';
 import { STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
-import { MikroORM, type EntityManager } from '@mikro-orm/sqlite';
+import { MikroORM } from '@mikro-orm/sqlite';
 import type { SqlRunner } from './migrations/migration-runner.js';
 import { MIGRATIONS_TABLE } from './migrations/migration-runner.js';
 import { OperationQueue } from './operation-queue.js';
+import { reusePreparedStatements } from './statement-cache.js';
 import type { SqliteStoreConfig } from './store-config.js';
 
 /** SQLite's name for a database that lives in the connection only. */
@@ -67,15 +68,23 @@ export function sqlRunnerOf(orm: MikroORM): SqlRunner {
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly #queue = new OperationQueue();
+  /**
+   * The connection's kysely, straight: the store works in rows, so a unit of work (`em.fork()`,
+   * `transactional`) per operation would cost more than the SQL it runs.
+   */
+  readonly #db: StoreDb;
 
-  constructor(private readonly orm: MikroORM) {}
+  constructor(private readonly orm: MikroORM) {
+    this.#db = orm.em.getKysely<StoreTables>();
+    reusePreparedStatements(orm);
+  }
 
   read<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#queue.run(() => operation(kyselyOf(this.orm.em.fork())));
+    return this.#queue.run(() => operation(this.#db));
   }
 
   write<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#queue.run(() => this.orm.em.fork().transactional((em) => operation(kyselyOf(em))));
+    return this.#queue.run(() => this.#db.transaction().execute(operation));
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -88,8 +97,4 @@ export class SqliteDatabase implements SqlDatabase {
     await this.#queue.drained();
     await this.orm.close(true);
   }
-}
-
-function kyselyOf(em: EntityManager): StoreDb {
-  return em.getKysely<StoreTables>();
 }
