@@ -5,8 +5,12 @@ import type { AppendDestination } from './item-lists.js';
 import { patchColumns, readJson, toConversationRecord, toResponseRecord } from './record-mapping.js';
 import type { StoreDb } from './sql-database.js';
 
-/** Rows of events per insert: 4 parameters each, well under every engine's limit. */
-const EVENTS_PER_STATEMENT = 500;
+/**
+ * Events per row of the event log. A row holds a run of consecutive events (one flush of a
+ * response: a step's deltas), keyed by its last sequence number: a row per delta would cost
+ * an insert and an index entry per token.
+ */
+const EVENTS_PER_ROW = 500;
 
 export function findResponse(db: StoreDb, tenant: string, id: string) {
   return db.selectFrom('responses').select(['seq', 'conversation_id']).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
@@ -60,17 +64,19 @@ export async function appendEventRows(db: StoreDb, responseSeq: number, response
     }
     previous = event.sequenceNumber;
   }
-  const rows = events.map((event) => ({
-    response_seq: responseSeq, sequence_number: event.sequenceNumber, type: event.type, data: JSON.stringify(event.data),
-  }));
-  for (let at = 0; at < rows.length; at += EVENTS_PER_STATEMENT) {
-    await db.insertInto('response_events').values(rows.slice(at, at + EVENTS_PER_STATEMENT)).execute();
+  const rows = [];
+  for (let at = 0; at < events.length; at += EVENTS_PER_ROW) {
+    const run = events.slice(at, at + EVENTS_PER_ROW);
+    const lastEvent = run.at(-1)!;
+    rows.push({ response_seq: responseSeq, sequence_number: lastEvent.sequenceNumber, type: lastEvent.type, data: JSON.stringify(run) });
   }
+  await db.insertInto('response_events').values(rows).execute();
 }
 
 /** The events after `after` (all when undefined); undefined when the tenant has no such response. */
 export async function readEventRows(db: StoreDb, tenant: string, responseId: string, after: number | undefined): Promise<StoredEvent[] | undefined> {
-  // One query: the response row tells "unknown response" from "no events yet".
+  // One query: the response row tells "unknown response" from "no events yet". A row's key is
+  // its last event, so the rows above `after` hold every event above it.
   const rows = await db.selectFrom('responses as r')
     .leftJoin('response_events as e', (join) => {
       const on = join.onRef('e.response_seq', '=', 'r.seq');
@@ -85,9 +91,17 @@ export async function readEventRows(db: StoreDb, tenant: string, responseId: str
   const events: StoredEvent[] = [];
   for (const row of rows) {
     if (row.sequence_number === null || row.type === null || row.data == null) continue;
-    events.push({ sequenceNumber: row.sequence_number, type: row.type, data: readJson(row.data) as StoredEvent['data'] });
+    for (const event of eventsOfRow(row.sequence_number, row.type, row.data)) {
+      if (after === undefined || event.sequenceNumber > after) events.push(event);
+    }
   }
   return events;
+}
+
+/** The events of one row: a run of events, or one event's data (a row written before runs were kept). */
+function eventsOfRow(sequenceNumber: number, type: string, data: unknown): StoredEvent[] {
+  const value = readJson(data);
+  return Array.isArray(value) ? value as StoredEvent[] : [{ sequenceNumber, type, data: value as StoredEvent['data'] }];
 }
 
 /** An item of the tenant's conversation, through the conversation: an id alone reaches nothing. */

@@ -26,8 +26,24 @@ export function eventLogCases(currentStore: () => StateStore): void {
 
       expect(await store.readEvents(tenant, response.id)).toEqual(all);
       expect(await store.readEvents(tenant, response.id, 2)).toEqual(all.slice(3));
+      // `after` in the middle of what one append wrote.
+      expect(await store.readEvents(tenant, response.id, 1)).toEqual(all.slice(2));
+      expect(await store.readEvents(tenant, response.id, 4)).toEqual(all.slice(5));
       expect(await store.readEvents(tenant, response.id, 5)).toEqual([]);
       expect(await store.readEvents(tenant, other.id)).toEqual(textDeltaEvents(0, 2));
+    });
+
+    it('keeps a long append (a step of thousands of deltas) whole and in order', async () => {
+      const tenant = newTenant();
+      const response = await store.createResponse(sampleResponseRecord(tenant));
+      const all = textDeltaEvents(0, 1_234);
+      await store.appendEvents(tenant, response.id, all.slice(0, 1_200));
+      await store.appendEvents(tenant, response.id, all.slice(1_200));
+
+      expect(await store.readEvents(tenant, response.id)).toEqual(all);
+      expect(await store.readEvents(tenant, response.id, 777)).toEqual(all.slice(778));
+      await expect(store.appendEvents(tenant, response.id, textDeltaEvents(1_000, 1)))
+        .rejects.toMatchObject({ code: 'conflict' });
     });
 
     it('answers undefined for an unknown response and drops the log with its response', async () => {
