@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** The id prefixes, one per kind of object, as OpenAI uses them. */
 export const ID_PREFIX = {
@@ -25,6 +25,20 @@ export type IdKind = keyof typeof ID_PREFIX;
 let lastMillis = 0;
 let counter = 0;
 
+/** Random bytes drawn 4 KiB at a time: one call into the CPRNG per 512 ids instead of one per id. */
+const RANDOM_POOL = Buffer.allocUnsafe(4096);
+let poolOffset = RANDOM_POOL.length;
+
+function randomHex8(): string {
+  if (poolOffset + 8 > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    poolOffset = 0;
+  }
+  const hex = RANDOM_POOL.toString('hex', poolOffset, poolOffset + 8);
+  poolOffset += 8;
+  return hex;
+}
+
 /**
  * A new id such as `msg_0195f3c2a1b40000a1b2c3d4e5f60718`: 12 hex digits of milliseconds,
  * 4 of a per-millisecond counter, 16 random. Ids of one kind made by one process sort in
@@ -45,5 +59,5 @@ export function newId(kind: IdKind): string {
   }
   const time = lastMillis.toString(16).padStart(12, '0');
   const seq = counter.toString(16).padStart(4, '0');
-  return `${ID_PREFIX[kind]}_${time}${seq}${randomBytes(8).toString('hex')}`;
+  return `${ID_PREFIX[kind]}_${time}${seq}${randomHex8()}`;
 }

@@ -48,15 +48,17 @@ export class ResponseEventEncoder {
   private readonly customInputs = new Map<string, CustomToolInputStream>();
   private readonly presenter: OutputItemPresenter;
   private ended = false;
+  /** The snapshot as the terminal event showed it: it never changes after the end, so it is copied once. */
+  private final: ResponseObject | undefined;
 
   constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
     this.snapshot = structuredClone(initial);
     this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal);
   }
 
-  /** The response as the events so far describe it. */
+  /** The response as the events so far describe it; after the end, the same object the terminal event carries. */
   get response(): ResponseObject {
-    return structuredClone(this.snapshot);
+    return this.final ?? structuredClone(this.snapshot);
   }
 
   get isEnded(): boolean {
@@ -66,15 +68,19 @@ export class ResponseEventEncoder {
   /** The opening events: `response.queued` (background), `response.created`, `response.in_progress`. */
   start(): ResponseStreamEvent[] {
     const events: ResponseStreamEvent[] = [];
+    // Events that show the same state share one copy: nothing changes an event once it is out.
     if (this.snapshot.status === 'queued') {
-      events.push(this.event('response.created', { response: this.response }));
-      events.push(this.event('response.queued', { response: this.response }));
+      const queued = this.response;
+      events.push(this.event('response.created', { response: queued }));
+      events.push(this.event('response.queued', { response: queued }));
       this.snapshot.status = 'in_progress';
+      events.push(this.event('response.in_progress', { response: this.response }));
     } else {
       this.snapshot.status = 'in_progress';
-      events.push(this.event('response.created', { response: this.response }));
+      const started = this.response;
+      events.push(this.event('response.created', { response: started }));
+      events.push(this.event('response.in_progress', { response: started }));
     }
-    events.push(this.event('response.in_progress', { response: this.response }));
     return events;
   }
 
@@ -130,8 +136,10 @@ export class ResponseEventEncoder {
     this.outputIndexOf.set(item.id, outputIndex);
     if (item.type === 'custom_tool_call') this.customInputs.set(item.id, new CustomToolInputStream());
     this.openItems.add(item.id);
-    this.snapshot.output.push(structuredClone(item));
-    const events = [this.event('response.output_item.added', { output_index: outputIndex, item: structuredClone(item) })];
+    // One copy for the snapshot and the event: neither changes it (a done item replaces it).
+    const copy = structuredClone(item);
+    this.snapshot.output.push(copy);
+    const events = [this.event('response.output_item.added', { output_index: outputIndex, item: copy })];
     const progress = item.type === 'mcp_call' ? 'response.mcp_call.in_progress'
       : item.type === 'code_interpreter_call' ? 'response.code_interpreter_call.in_progress'
         : item.type === 'mcp_list_tools' ? 'response.mcp_list_tools.in_progress' : undefined;
@@ -217,11 +225,12 @@ export class ResponseEventEncoder {
       default:
         break;
     }
-    this.snapshot.output[outputIndex] = structuredClone(item);
+    const copy = structuredClone(item);
+    this.snapshot.output[outputIndex] = copy;
     this.argumentText.delete(item.id);
     this.customInputs.delete(item.id);
     this.openItems.delete(item.id);
-    events.push(this.event('response.output_item.done', { output_index: outputIndex, item: structuredClone(item) }));
+    events.push(this.event('response.output_item.done', { output_index: outputIndex, item: copy }));
     return events;
   }
 
@@ -258,7 +267,8 @@ export class ResponseEventEncoder {
     // type every client knows, whose snapshot says `status: 'cancelled'` (test: responses-cancel).
     const type = status === 'completed' ? 'response.completed'
       : status === 'failed' ? 'response.failed' : 'response.incomplete';
-    events.push(this.event(type, { response: this.response }));
+    this.final = structuredClone(this.snapshot);
+    events.push(this.event(type, { response: this.final }));
     return events;
   }
 
