@@ -92,8 +92,15 @@ export const gatewayConfigSchema = {
     },
     apiKeys: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'accepted keys as key or key:tenant (comma-separated in the env var); a key without a tenant is its own tenant; none here or in apiKeysFile: the API is open' },
     apiKeysFile: { type: 'string', default: '', description: 'a JSON file {"<key>": "<tenant>"} with more keys, read at start; empty: none' },
-    requestsPerMinute: { type: 'integer', minimum: 0, default: 600, description: 'requests per minute per key (per client address when open); more answer 429 with retry-after; 0 turns the limit off' },
-    maxConcurrentRuns: { type: 'integer', minimum: 1, default: 32, description: 'responses running at once per key; one more answers 429' },
+    requestsPerMinute: {
+      type: 'integer', minimum: 0, default: 0,
+      description: 'requests per minute per key (per client address when open); more answer 429 with retry-after; 0 (the default) turns the limit off, '
+        + 'since one GPU serves hundreds of streams from one key: a limit is the operator\'s choice',
+    },
+    maxConcurrentRuns: {
+      type: 'integer', minimum: 1, default: 1024,
+      description: 'responses running at once per key; one more answers 429. The default is above what one vLLM server runs at once (256 sequences by default), so it bounds memory, not a GPU\'s load',
+    },
     maxSteps: { type: 'integer', minimum: 1, default: 10, description: 'model calls per response; one more needed ends the response incomplete (max_steps)' },
     maxToolCalls: { type: 'integer', minimum: 1, default: 50, description: 'server tool calls per response, unless the request asks for fewer (max_tool_calls); more end it incomplete' },
     maxRunSeconds: { type: 'integer', minimum: 1, default: 600, description: 'wall-clock time of one response, in seconds; then it ends incomplete (max_run_time)' },

@@ -55,7 +55,7 @@ export const VLLM_CONFIG_DEFAULTS: Readonly<Omit<VllmConfig, 'model' | 'apiKey'>
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 600_000,
   streamIdleTimeoutMs: 60_000,
-  maxConnections: 64,
+  maxConnections: 1024,
   chatTemplateKwargs: {},
   strictAutoToolChoice: 'validate',
   maxRetries: 2,
@@ -90,7 +90,7 @@ export const vllmConfigSchema: JsonSchema = {
     connectTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.connectTimeoutMs, 'longest wait for a TCP connection, in ms; then the attempt fails'),
     requestTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.requestTimeoutMs, 'longest a model call may take, in ms, retries included; then it fails with a timeout'),
     streamIdleTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.streamIdleTimeoutMs, 'longest wait for the next bytes of a response (the first ones included), in ms; then the call fails'),
-    maxConnections: positiveInteger(VLLM_CONFIG_DEFAULTS.maxConnections, 'keep-alive connections to the endpoint; more calls at once wait for a free one'),
+    maxConnections: positiveInteger(VLLM_CONFIG_DEFAULTS.maxConnections, 'keep-alive connections to the endpoint; more calls at once wait for a free one. The default matches the gateway\'s maxConcurrentRuns, so a call never waits for a socket before vLLM\'s own scheduler sees it'),
     chatTemplateKwargs: {
       type: 'object',
       additionalProperties: true,
