@@ -207,7 +207,14 @@ describe('MCP hosting through the gateway (openai SDK, fake vLLM)', () => {
     const { gateway } = await startStack([stdioServer('local'), { transport: 'stdio', label: 'down', command: '/nonexistent/mcp-server', args: [], env: {} }], []);
     const get = (path: string, key?: string) => fetch(`${gateway.url}${path}`, key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } });
 
-    const servers = await get('/v1/mcp/servers', KEY_B);
+    // Each server's first attempt ends in its own time (later on a busy machine): list once both have.
+    let servers = await get('/v1/mcp/servers', KEY_B);
+    for (let tries = 0; tries < 100; tries += 1) {
+      const listed = await servers.clone().json() as { data: Array<{ server_label: string; status: string }> };
+      if (!listed.data.some((server) => server.status === 'connecting')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      servers = await get('/v1/mcp/servers', KEY_B);
+    }
     expect(servers.status).toBe(200);
     expect(await servers.json()).toEqual({
       object: 'list',
