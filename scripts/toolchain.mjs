@@ -8,7 +8,8 @@
 //   installed into the git-ignored .tools/ (the package ships the real binary).
 // - pnpm: pinned, also in .tools/.
 // Each step is skipped when its result is already in place, so a second run costs seconds.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,34 @@ function run(command, args, env) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/** The signals a user or a supervisor stops `npm start` with. */
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs the script in its own process group and passes each stop signal this process gets to
+ * that whole group (pnpm and the program under it), so `kill <pid>` of `npm start` stops the
+ * gateway too, and a Ctrl-C reaches it once. Resolves with the child's exit code, or
+ * 128 + the signal's number when a signal ended it, as a shell reports it.
+ */
+function runForwardingSignals(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env, detached: true });
+    const forward = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+      resolve(code ?? 128 + (constants.signals[signal] ?? 0));
+    });
+  });
 }
 
 function output(command, args, env) {
@@ -90,7 +119,7 @@ function installStampOf(lock) {
   return `${statSync(lock).size}:${statSync(lock).mtimeMs}`;
 }
 
-function main() {
+async function main() {
   const [verb, script, ...args] = process.argv.slice(2);
   if (verb !== 'run' || !script) {
     process.stderr.write('usage: node scripts/toolchain.mjs run <script> [args...]\n');
@@ -100,12 +129,10 @@ function main() {
   log(`node ${output('node', ['--version'], env)}, pnpm ${output('pnpm', ['--version'], env)}`);
   ensureInstalled(env);
   if (run('pnpm', ['run', '--silent', 'build'], env) !== 0) process.exit(1);
-  process.exit(run('pnpm', ['run', '--silent', script, ...args], env));
+  process.exit(await runForwardingSignals('pnpm', ['run', '--silent', script, ...args], env));
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   log(error instanceof Error ? error.message : String(error));
   process.exit(1);
-}
+});
