@@ -36,6 +36,8 @@ export const CORE_ERRORS = {
   conversation_not_found: 'No conversation with that id for this tenant (NotFoundError).',
   item_not_found: 'No item with that id for this tenant (NotFoundError).',
   conflict: 'A state change conflicts with what is stored (ConflictError).',
+  invalid_metric_name: 'A plugin registers a metric whose name Prometheus does not accept.',
+  metric_already_registered: 'Two parts of one app register a metric under the same name.',
   ...MODEL_ERRORS,
 } as const satisfies ErrorCatalogue;
 

@@ -11,3 +11,4 @@ export * from './store/index.js';
 export * from './agent/index.js';
 export * from './kernel/index.js';
 export * from './config/index.js';
+export * from './metrics/index.js';

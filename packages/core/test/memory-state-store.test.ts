@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PluginContext, PortResolver } from '../src/kernel/plugin.js';
 import type { PortToken } from '../src/kernel/port-token.js';
 import { silentLogger } from '../src/kernel/logger.js';
+import { MetricRegistry } from '../src/metrics/metric-registry.js';
 import { TOKENS } from '../src/kernel/tokens.js';
 import { newId } from '../src/items/ids.js';
 import { MemoryStateStore } from '../src/store/memory-state-store.js';
@@ -26,6 +27,7 @@ function recordingContext(): { ctx: PluginContext<Record<string, unknown>>; boun
   const ctx: PluginContext<Record<string, unknown>> = {
     config: {},
     logger: silentLogger,
+    metrics: new MetricRegistry(),
     bind: (port, value) => bound.set(port.id, [...(bound.get(port.id) ?? []), value]),
     resolve,
   };

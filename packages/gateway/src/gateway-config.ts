@@ -94,12 +94,12 @@ export const gatewayConfigSchema = {
     apiKeysFile: { type: 'string', default: '', description: 'a JSON file {"<key>": "<tenant>"} with more keys, read at start; empty: none' },
     requestsPerMinute: {
       type: 'integer', minimum: 0, default: 0,
-      description: 'requests per minute per key (per client address when open); more answer 429 with retry-after; 0 (the default) turns the limit off, '
+      description: 'requests per minute per key (per client address when open); more answer 429 with retry-after (counted in /metrics as agentport_requests_refused_total{reason="rate_limit"}); 0 (the default) turns the limit off, '
         + 'since one GPU serves hundreds of streams from one key: a limit is the operator\'s choice',
     },
     maxConcurrentRuns: {
       type: 'integer', minimum: 1, default: 1024,
-      description: 'responses running at once per key; one more answers 429. The default is above what one vLLM server runs at once (256 sequences by default), so it bounds memory, not a GPU\'s load',
+      description: 'responses running at once per key; one more answers 429 (agentport_requests_refused_total{reason="concurrent_runs"} in /metrics). The default is above what one vLLM server runs at once (256 sequences by default), so it bounds memory, not a GPU\'s load',
     },
     maxSteps: { type: 'integer', minimum: 1, default: 10, description: 'model calls per response; one more needed ends the response incomplete (max_steps)' },
     maxToolCalls: { type: 'integer', minimum: 1, default: 50, description: 'server tool calls per response, unless the request asks for fewer (max_tool_calls); more end it incomplete' },

@@ -40,6 +40,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         mcpHost: resolve.tryGet(TOKENS.McpHost),
         config: ctx.config,
         logger: ctx.logger,
+        metrics: ctx.metrics,
         routes: options.routes ?? [],
       });
       const address = await handle.gateway.listen();

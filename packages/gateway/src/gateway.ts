@@ -1,5 +1,5 @@
 import {
-  type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type McpHost, type ModelCatalog, type StateStore,
+  type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type McpHost, type MetricRegistry, type ModelCatalog, type StateStore,
   type ToolProvider, ToolLoopAgent, ToolRegistry, createLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
@@ -27,6 +27,8 @@ export interface GatewayParts {
   mcpHost?: McpHost;
   config?: Partial<GatewayConfig>;
   logger?: Logger;
+  /** The app's metrics, which `/metrics` serves with the gateway's own; a fresh registry when absent. */
+  metrics?: MetricRegistry;
   /** Routes other parts of the gateway own. */
   routes?: RouteRegistrar[];
 }
@@ -47,7 +49,7 @@ export class Gateway {
       upstreamNames: parts.catalog ? new UpstreamModelNames(parts.catalog, config.modelListTimeoutMs, logger) : undefined,
     });
     const active = new ActiveResponses();
-    const metrics = new GatewayMetrics({ activeStreams: () => active.size });
+    const metrics = new GatewayMetrics({ activeStreams: () => active.size, ...(parts.metrics ? { registry: parts.metrics } : {}) });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
     const validator = new JsonSchemaValidator();
     const hostedToolTypes = tools?.hostedToolTypes ?? new Set<string>();
@@ -60,8 +62,8 @@ export class Gateway {
       catalog: parts.catalog,
       mcpHost: parts.mcpHost,
       auth,
-      rateLimiter: new RateLimiter(config.requestsPerMinute),
-      runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns),
+      rateLimiter: new RateLimiter(config.requestsPerMinute, () => metrics.refused('rate_limit')),
+      runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns, () => metrics.refused('concurrent_runs')),
       validator,
       hostedToolTypes,
       tools,

@@ -7,6 +7,7 @@ import {
   type IAgentModel,
   JsonSchemaValidator,
   type Logger,
+  type MetricRegistry,
   type ModelCapabilities,
   ModelError,
   type ModelRequest,
@@ -15,6 +16,7 @@ import {
   silentLogger,
 } from '@agentport/core';
 import { CallScope } from './call-scope.js';
+import { ConnectionPoolMetrics } from './connection-pool-metrics.js';
 import { readChatResponse } from './chat-stream-reader.js';
 import { mapChatCompletionRequest, preflightRequest } from './request-mapper.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -32,6 +34,8 @@ export interface VllmAgentModelOptions extends Partial<VllmConfig> {
   logger?: Logger;
   /** One validator compiles each schema once; share it across models if you have many. */
   validator?: JsonSchemaValidator;
+  /** Where the connection pool's metrics go (the app's registry); only for a client the model owns. */
+  metrics?: MetricRegistry;
 }
 
 const AUTO_TOOL_CHOICE_SUPPORT: Record<StrictAutoToolChoice, ConstraintSupport> = {
@@ -41,7 +45,7 @@ const AUTO_TOOL_CHOICE_SUPPORT: Record<StrictAutoToolChoice, ConstraintSupport> 
 };
 
 /** The pooled client of an endpoint, built from the model's config. */
-export function createVllmHttpClient(config: VllmConfig): VllmHttpClient {
+export function createVllmHttpClient(config: VllmConfig, onConnectionWait?: (seconds: number) => void): VllmHttpClient {
   return new VllmHttpClient({
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
@@ -50,6 +54,7 @@ export function createVllmHttpClient(config: VllmConfig): VllmHttpClient {
     maxErrorBodyBytes: config.maxErrorBodyBytes,
     maxJsonBodyBytes: config.maxEventBytes,
     drainTimeoutMs: config.drainTimeoutMs,
+    ...(onConnectionWait ? { onConnectionWait } : {}),
   });
 }
 
@@ -70,9 +75,11 @@ export class VllmAgentModel implements IAgentModel {
   private discovery: Promise<string> | undefined;
 
   constructor(options: VllmAgentModelOptions = {}) {
-    const { client, logger, validator, ...config } = options;
+    const { client, logger, validator, metrics, ...config } = options;
     this.config = resolveVllmConfig(config);
-    this.client = client ?? createVllmHttpClient(this.config);
+    const pool = metrics && !client ? new ConnectionPoolMetrics(metrics) : undefined;
+    this.client = client ?? createVllmHttpClient(this.config, pool && ((seconds) => pool.observeWait(seconds)));
+    pool?.watch(this.client);
     this.ownsClient = client === undefined;
     this.logger = logger ?? silentLogger;
     this.validator = validator ?? new JsonSchemaValidator();

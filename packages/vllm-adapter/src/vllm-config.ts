@@ -90,7 +90,7 @@ export const vllmConfigSchema: JsonSchema = {
     connectTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.connectTimeoutMs, 'longest wait for a TCP connection, in ms; then the attempt fails'),
     requestTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.requestTimeoutMs, 'longest a model call may take, in ms, retries included; then it fails with a timeout'),
     streamIdleTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.streamIdleTimeoutMs, 'longest wait for the next bytes of a response (the first ones included), in ms; then the call fails'),
-    maxConnections: positiveInteger(VLLM_CONFIG_DEFAULTS.maxConnections, 'keep-alive connections to the endpoint; more calls at once wait for a free one. The default matches the gateway\'s maxConcurrentRuns, so a call never waits for a socket before vLLM\'s own scheduler sees it'),
+    maxConnections: positiveInteger(VLLM_CONFIG_DEFAULTS.maxConnections, 'keep-alive connections to the endpoint; more calls at once wait for a free one (seen in /metrics: agentport_upstream_calls_waiting, agentport_upstream_connection_wait_seconds). The default matches the gateway\'s maxConcurrentRuns, so a call never waits for a socket before vLLM\'s own scheduler sees it'),
     chatTemplateKwargs: {
       type: 'object',
       additionalProperties: true,

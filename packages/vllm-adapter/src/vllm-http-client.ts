@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ModelError } from '@agentport/core';
+import type { ConnectionPoolState } from './connection-pool-metrics.js';
 import { mapHttpError, mapTransportError } from './error-mapper.js';
 
 export interface VllmHttpClientOptions {
@@ -18,6 +19,8 @@ export interface VllmHttpClientOptions {
    * is destroyed instead of going back to the pool.
    */
   drainTimeoutMs: number;
+  /** Told, for each request, how long it waited for a pooled connection (seconds). */
+  onConnectionWait?: (seconds: number) => void;
 }
 
 export interface HttpCallOptions {
@@ -127,6 +130,11 @@ export class VllmHttpClient {
     }
   }
 
+  /** How many connections are busy and idle, and how many requests queue for one. */
+  poolState(): ConnectionPoolState {
+    return { active: countAll(this.agent.sockets), idle: countAll(this.agent.freeSockets), waiting: countAll(this.agent.requests) };
+  }
+
   /** Closes the pooled connections; requests still running are destroyed. */
   close(): void {
     this.agent.destroy();
@@ -150,7 +158,9 @@ export class VllmHttpClient {
       signal: options.signal,
     });
     const inFlight: InFlight = { request, waiting: true, released: false };
+    const queuedAt = this.options.onConnectionWait ? performance.now() : 0;
     request.once('socket', (socket) => {
+      this.options.onConnectionWait?.((performance.now() - queuedAt) / 1000);
       inFlight.idle = setTimeout(() => {
         if (!inFlight.waiting) {
           inFlight.idle?.refresh();
@@ -252,4 +262,11 @@ export class VllmHttpClient {
 function fail(inFlight: InFlight, failure: ModelError): void {
   inFlight.failure ??= failure;
   inFlight.request.destroy(failure);
+}
+
+/** The number of entries over an agent's per-origin lists (`sockets`, `freeSockets`, `requests`). */
+function countAll(lists: NodeJS.ReadOnlyDict<readonly unknown[]>): number {
+  let count = 0;
+  for (const list of Object.values(lists)) count += list?.length ?? 0;
+  return count;
 }

@@ -15,7 +15,7 @@ export function vllm(): Plugin<VllmConfig> {
     name: 'vllm',
     configSchema: vllmConfigSchema,
     register(ctx) {
-      model = new VllmAgentModel({ ...ctx.config, logger: ctx.logger });
+      model = new VllmAgentModel({ ...ctx.config, logger: ctx.logger, metrics: ctx.metrics });
       ctx.bind(TOKENS.AgentModel, model);
       ctx.bind(TOKENS.ModelCatalog, new VllmModelCatalog(model));
     },

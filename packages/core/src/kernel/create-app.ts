@@ -5,6 +5,7 @@ import { ContainerPortResolver } from './container-port-resolver.js';
 import type { DestinationStream } from 'pino';
 import { createLogger, type Logger } from './logger.js';
 import { LOG_SECTION, type LogConfig } from './log-section.js';
+import { MetricRegistry } from '../metrics/metric-registry.js';
 import { MissingPortsError } from './missing-ports-error.js';
 import type { Plugin, PluginContext, PortResolver } from './plugin.js';
 import type { PortToken } from './port-token.js';
@@ -40,7 +41,7 @@ export interface App extends PortResolver {
   stop(): Promise<void>;
 }
 
-/** The name under which createApp itself binds ports (the logger), for duplicate-binding messages. */
+/** The name under which createApp itself binds ports (the logger, the metrics), for duplicate-binding messages. */
 const KERNEL_OWNER = 'createApp';
 
 /**
@@ -61,12 +62,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const resolver = new ContainerPortResolver(container);
   const owners = new Map<symbol, string>();
   bindPort(container, owners, KERNEL_OWNER, TOKENS.Logger, logger);
+  const metrics = new MetricRegistry();
+  bindPort(container, owners, KERNEL_OWNER, TOKENS.Metrics, metrics);
 
   const registered: RegisteredPlugin[] = [];
   for (const plugin of plugins) {
     const ctx: PluginContext<unknown> = {
       config: loaded.sections.get(plugin.name) ?? {},
       logger: logger.child({ plugin: plugin.name }),
+      metrics,
       bind: (port, value) => bindPort(container, owners, plugin.name, port, value),
       resolve: resolver,
     };

@@ -1,3 +1,4 @@
+import type { MetricRegistry } from '../metrics/metric-registry.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import type { Logger } from './logger.js';
 import type { PortToken } from './port-token.js';
@@ -7,6 +8,8 @@ export interface PluginContext<Config> {
   /** This plugin's configuration: defaults, config file, env vars, overrides, validated. */
   readonly config: Config;
   readonly logger: Logger;
+  /** The app's metrics (served at the gateway's `/metrics`): register what this plugin measures. */
+  readonly metrics: MetricRegistry;
   /** Binds a value to a port (added to the list for a multiple port). */
   bind<T>(port: PortToken<T>, value: T): void;
   readonly resolve: PortResolver;

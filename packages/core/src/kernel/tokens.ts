@@ -4,6 +4,7 @@ import type { ModelCatalog } from '../model/model-catalog.js';
 import type { StateStore } from '../store/state-store.js';
 import type { McpHost } from '../tools/mcp-host.js';
 import type { ToolProvider } from '../tools/tool-provider.js';
+import type { MetricRegistry } from '../metrics/metric-registry.js';
 import type { Logger } from './logger.js';
 import { definePort } from './port-token.js';
 
@@ -22,6 +23,7 @@ export const TOKENS = {
   McpHost: definePort<McpHost>('McpHost', { providedBy: '@agentport/tools-builtin: mcpHosting()' }),
   Agent: definePort<Agent>('Agent', { providedBy: 'your own plugin, or ToolLoopAgent from @agentport/core', multiple: true }),
   Logger: definePort<Logger>('Logger', { providedBy: '@agentport/core (bound by createApp)' }),
+  Metrics: definePort<MetricRegistry>('Metrics', { providedBy: '@agentport/core (bound by createApp)' }),
 } as const;
 
 // The port types of `McpHost`, reachable from the package root through this module.

@@ -1,4 +1,4 @@
-import { CounterMetric, GaugeMetric, HistogramMetric } from './prometheus-metrics.js';
+import { type CounterMetric, type HistogramMetric, MetricRegistry } from '@agentport/core';
 
 /** What the response runner reports while it runs a response. */
 export interface ResponseRunMetrics {
@@ -17,7 +17,12 @@ export interface GatewayMetricsOptions {
   firstTokenBuckets?: readonly number[];
   /** How many responses run in this process right now (streams and background runs). */
   activeStreams?: () => number;
+  /** Where the metrics are registered: the app's registry, whose other metrics `/metrics` serves too. */
+  registry?: MetricRegistry;
 }
+
+/** Why a request was refused before it ran. */
+export type RefusalReason = 'rate_limit' | 'concurrent_runs';
 
 export const DEFAULT_REQUEST_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 export const DEFAULT_FIRST_TOKEN_BUCKETS: readonly number[] = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
@@ -29,25 +34,35 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export class GatewayMetrics implements ResponseRunMetrics {
   static readonly CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-  private readonly requests = new CounterMetric('agentport_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', ['method', 'route', 'status']);
+  readonly registry: MetricRegistry;
+  private readonly requests: CounterMetric<'method' | 'route' | 'status'>;
   private readonly requestDuration: HistogramMetric<'method' | 'route'>;
   private readonly firstToken: HistogramMetric;
-  private readonly tokens = new CounterMetric('agentport_tokens_total', 'Tokens used by finished responses, by kind.', ['kind']);
-  private readonly activeStreams: GaugeMetric;
-  private readonly upstreamErrors = new CounterMetric('agentport_upstream_errors_total', 'Responses that failed because of the model server, by error code.', ['code']);
+  private readonly tokens: CounterMetric<'kind'>;
+  private readonly upstreamErrors: CounterMetric<'code'>;
+  private readonly refusals: CounterMetric<'reason'>;
 
   constructor(options: GatewayMetricsOptions = {}) {
-    this.requestDuration = new HistogramMetric('agentport_http_request_duration_seconds',
+    const registry = options.registry ?? new MetricRegistry();
+    this.registry = registry;
+    this.requests = registry.counter('agentport_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', ['method', 'route', 'status']);
+    this.requestDuration = registry.histogram('agentport_http_request_duration_seconds',
       'Time from receiving a request to the end of its answer (the whole stream for SSE), by method and route pattern.',
       options.requestDurationBuckets ?? DEFAULT_REQUEST_DURATION_BUCKETS, ['method', 'route']);
-    this.firstToken = new HistogramMetric('agentport_response_time_to_first_token_seconds',
-      'Time from the start of a response to its first streamed token.',
+    this.firstToken = registry.histogram('agentport_response_time_to_first_token_seconds',
+      'Time from the start of a response to its first streamed token (any wait for an upstream connection included; see agentport_upstream_connection_wait_seconds).',
       options.firstTokenBuckets ?? DEFAULT_FIRST_TOKEN_BUCKETS);
-    this.activeStreams = new GaugeMetric('agentport_active_streams',
+    this.tokens = registry.counter('agentport_tokens_total', 'Tokens used by finished responses, by kind.', ['kind']);
+    registry.gauge('agentport_active_streams',
       'Responses running in this process (streamed, foreground JSON and background).', options.activeStreams ?? (() => 0));
-    // Both kinds show from the first scrape, so a rate() over them never starts from a gap.
+    this.upstreamErrors = registry.counter('agentport_upstream_errors_total', 'Responses that failed because of the model server, by error code.', ['code']);
+    this.refusals = registry.counter('agentport_requests_refused_total',
+      'Requests answered 429 before they ran, by reason: rate_limit (requestsPerMinute) or concurrent_runs (maxConcurrentRuns).', ['reason']);
+    // Every series shows from the first scrape, so a rate() over them never starts from a gap.
     this.tokens.inc({ kind: 'input' }, 0);
     this.tokens.inc({ kind: 'output' }, 0);
+    this.refusals.inc({ reason: 'rate_limit' }, 0);
+    this.refusals.inc({ reason: 'concurrent_runs' }, 0);
   }
 
   /** One answered request; `route` is the route pattern (`/v1/responses/:id`), never the raw URL. */
@@ -69,9 +84,12 @@ export class GatewayMetrics implements ResponseRunMetrics {
     this.upstreamErrors.inc({ code });
   }
 
-  /** Every metric in the Prometheus text format. */
+  refused(reason: RefusalReason): void {
+    this.refusals.inc({ reason });
+  }
+
+  /** Every metric of the registry (those of other plugins too) in the Prometheus text format. */
   render(): string {
-    const metrics = [this.requests, this.requestDuration, this.firstToken, this.tokens, this.activeStreams, this.upstreamErrors];
-    return `${metrics.flatMap((metric) => metric.render()).join('\n')}\n`;
+    return this.registry.render();
   }
 }

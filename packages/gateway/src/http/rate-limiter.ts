@@ -7,7 +7,11 @@ import { rateLimited } from '../errors.js';
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updated: number }>();
 
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly onRefused: () => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
 
   take(key: string): void {
     if (this.perMinute <= 0) return;
@@ -19,6 +23,7 @@ export class RateLimiter {
     this.buckets.set(key, bucket);
     if (bucket.tokens < 1) {
       const waitSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
+      this.onRefused();
       throw rateLimited(`Rate limit reached: ${this.perMinute} requests per minute. Try again in ${waitSeconds} s.`, waitSeconds);
     }
     bucket.tokens -= 1;
@@ -29,12 +34,15 @@ export class RateLimiter {
 export class ConcurrencyLimiter {
   private readonly running = new Map<string, number>();
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number, private readonly onRefused: () => void = () => {}) {}
 
   /** Takes a slot or throws a 429; the returned function gives it back (once). */
   acquire(key: string): () => void {
     const count = this.running.get(key) ?? 0;
-    if (count >= this.limit) throw rateLimited(`Too many responses running at once for this key (limit ${this.limit}).`, 1);
+    if (count >= this.limit) {
+      this.onRefused();
+      throw rateLimited(`Too many responses running at once for this key (limit ${this.limit}).`, 1);
+    }
     this.running.set(key, count + 1);
     let released = false;
     return () => {

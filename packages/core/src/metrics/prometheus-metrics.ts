@@ -1,7 +1,7 @@
 /**
- * The three Prometheus metric kinds the gateway needs, rendered in the text exposition format
- * (version 0.0.4). Small on purpose: no registry, no client library, series kept in maps keyed
- * by their label values in declared order.
+ * The three Prometheus metric kinds agentport needs, rendered in the text exposition format
+ * (version 0.0.4). Small on purpose: no client library, series kept in maps keyed by their label
+ * values in declared order. `MetricRegistry` holds the ones a process serves.
  */
 
 export type LabelValues<L extends string> = Readonly<Record<L, string>>;

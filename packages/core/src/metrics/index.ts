@@ -1,0 +1,2 @@
+export * from './metric-registry.js';
+export * from './prometheus-metrics.js';
