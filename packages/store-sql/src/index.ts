@@ -1,9 +1,11 @@
 export * from './errors.js';
 export * from './error-catalogue.js';
 export * from './store-settings.js';
+export * from './store-options.js';
 export * from './sql-database.js';
 export * from './sql-state-store.js';
 export * from './migration-checks.js';
+export * from './migration-runner.js';
 export { SERVER_RESTARTED } from './restart-recovery.js';
 export type { StoreTables, ConversationRow, ResponseRow, ItemRow, ResponseEventRow, JsonColumn } from './schema/store-tables.js';
 export { STORE_ENTITIES } from './schema/store-entities.js';

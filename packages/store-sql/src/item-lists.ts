@@ -24,8 +24,9 @@ type StoreDb = Kysely<StoreTables>;
 /**
  * Appends items after the last of each destination list, in the given order. Every id is
  * checked first, so a refused batch writes nothing; the caller runs this in a transaction
- * and the store's queue serializes appends, so positions are never taken twice (and the
- * unique indexes would refuse it if they were).
+ * that no other append to these lists interleaves with (the driver runs one operation at a
+ * time, or the caller holds the lists' row locks), so positions are never taken twice (and
+ * the unique indexes would refuse it if they were).
  */
 export async function appendItems(db: StoreDb, tenant: string, destination: AppendDestination, items: readonly Item[]): Promise<void> {
   if (items.length === 0) return;

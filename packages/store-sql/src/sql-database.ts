@@ -11,6 +11,13 @@ export type StoreDb = Kysely<StoreTables>;
  * connection; PostgreSQL: a pool).
  */
 export interface SqlDatabase {
+  /**
+   * How writes are kept from interleaving on the rows they append after:
+   * `one-at-a-time`: the driver runs one operation at a time (SQLite's single connection);
+   * `row-locks`: operations run side by side and each write locks (`for update`) the response
+   * and conversation rows it appends items or events under, before reading where to append.
+   */
+  readonly locking: RowLocking;
   /** Runs a read; it may see another operation's committed writes, never its uncommitted ones. */
   read<T>(operation: (db: StoreDb) => Promise<T>): Promise<T>;
   /** Runs a write in one transaction: all of it is stored, or none. */
@@ -20,6 +27,8 @@ export interface SqlDatabase {
   /** Waits for the operations already started, then releases the connections. */
   close(): Promise<void>;
 }
+
+export type RowLocking = 'one-at-a-time' | 'row-locks';
 
 /** What a driver's open did: the database, migrated. */
 export interface OpenedDatabase {

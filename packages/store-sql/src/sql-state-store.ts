@@ -96,7 +96,7 @@ export abstract class SqlStateStore implements StateStore {
       await insertUnique(db.insertInto('responses').values(responseRow(record)), `response "${record.id}" already exists`, database.isUniqueViolation);
       if (inputItems.length > 0) {
         const target: ItemTarget = { kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId };
-        await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target), inputItems);
+        await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target, database.locking), inputItems);
       }
       return storedResponseRecord(record);
     });
@@ -111,18 +111,18 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
-    return this.#write(async (db) => {
-      const response = await findResponse(db, tenant, id);
+    return this.#write(async (db, { locking }) => {
+      const response = await findResponse(db, tenant, id, locking);
       if (!response) return undefined;
-      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }), ending.items);
+      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), ending.items);
       await appendEventRows(db, response.seq, id, ending.events);
       return patchResponse(db, tenant, id, ending.patch);
     });
   }
 
   async deleteResponse(tenant: string, id: string): Promise<boolean> {
-    return this.#write(async (db) => {
-      const response = await findResponse(db, tenant, id);
+    return this.#write(async (db, { locking }) => {
+      const response = await findResponse(db, tenant, id, locking);
       if (!response) return false;
       await releaseResponseItems(db, [response.seq]);
       // Its event log goes by `on delete cascade`.
@@ -132,8 +132,8 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void> {
-    return this.#write(async (db) => {
-      await appendItems(db, tenant, await resolveDestination(db, tenant, target), items);
+    return this.#write(async (db, { locking }) => {
+      await appendItems(db, tenant, await resolveDestination(db, tenant, target, locking), items);
     });
   }
 
@@ -170,8 +170,8 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async deleteConversation(tenant: string, id: string): Promise<boolean> {
-    return this.#write(async (db) => {
-      const conversation = await findConversation(db, tenant, id);
+    return this.#write(async (db, { locking }) => {
+      const conversation = await findConversation(db, tenant, id, locking);
       if (!conversation) return false;
       await releaseConversationItems(db, conversation.seq);
       await db.deleteFrom('conversations').where('seq', '=', conversation.seq).execute();
@@ -205,8 +205,8 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void> {
-    return this.#write(async (db) => {
-      const response = await findResponse(db, tenant, responseId);
+    return this.#write(async (db, { locking }) => {
+      const response = await findResponse(db, tenant, responseId, locking);
       if (!response) throw new NotFoundError('response', responseId);
       await appendEventRows(db, response.seq, responseId, events);
     });

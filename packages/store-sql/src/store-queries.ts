@@ -3,7 +3,7 @@ import {
 } from '@agentport/core';
 import type { AppendDestination } from './item-lists.js';
 import { patchColumns, readJson, toConversationRecord, toResponseRecord } from './record-mapping.js';
-import type { StoreDb } from './sql-database.js';
+import type { RowLocking, StoreDb } from './sql-database.js';
 
 /**
  * Events per row of the event log. A row holds a run of consecutive events (one flush of a
@@ -12,8 +12,10 @@ import type { StoreDb } from './sql-database.js';
  */
 const EVENTS_PER_ROW = 500;
 
-export function findResponse(db: StoreDb, tenant: string, id: string) {
-  return db.selectFrom('responses').select(['seq', 'conversation_id']).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+/** A response's key; with `row-locks`, also locked until the transaction ends, for a write that appends under it. */
+export function findResponse(db: StoreDb, tenant: string, id: string, locking?: RowLocking) {
+  const query = db.selectFrom('responses').select(['seq', 'conversation_id']).where('tenant', '=', tenant).where('id', '=', id);
+  return (locking === 'row-locks' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function readResponse(db: StoreDb, tenant: string, id: string): Promise<ResponseRecord | undefined> {
@@ -21,8 +23,10 @@ export async function readResponse(db: StoreDb, tenant: string, id: string): Pro
   return row && toResponseRecord(row);
 }
 
-export function findConversation(db: StoreDb, tenant: string, id: string) {
-  return db.selectFrom('conversations').select('seq').where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+/** A conversation's key; with `row-locks`, also locked until the transaction ends, for a write that appends under it. */
+export function findConversation(db: StoreDb, tenant: string, id: string, locking?: RowLocking) {
+  const query = db.selectFrom('conversations').select('seq').where('tenant', '=', tenant).where('id', '=', id);
+  return (locking === 'row-locks' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function readConversation(db: StoreDb, tenant: string, id: string): Promise<ConversationRecord | undefined> {
@@ -118,18 +122,20 @@ export function conversationItem(db: StoreDb, tenant: string, conversationId: st
  * The lists an append writes to. A response's items also go to the conversation its record
  * names, if that conversation (of this tenant) still exists; throws NotFoundError for an
  * unknown target and ConflictError when `target.conversationId` is not the response's.
+ * With `row-locks`, the lists' rows are locked, the response's before its conversation's (every
+ * write takes them in that order, so two writes never wait on each other in a cycle).
  */
-export async function resolveDestination(db: StoreDb, tenant: string, target: ItemTarget): Promise<AppendDestination> {
+export async function resolveDestination(db: StoreDb, tenant: string, target: ItemTarget, locking: RowLocking): Promise<AppendDestination> {
   if (target.kind === 'conversation') {
-    const conversation = await findConversation(db, tenant, target.conversationId);
+    const conversation = await findConversation(db, tenant, target.conversationId, locking);
     if (!conversation) throw new NotFoundError('conversation', target.conversationId);
     return { response: null, conversationSeq: conversation.seq };
   }
-  const response = await findResponse(db, tenant, target.responseId);
+  const response = await findResponse(db, tenant, target.responseId, locking);
   if (!response) throw new NotFoundError('response', target.responseId);
   if (target.conversationId != null && target.conversationId !== response.conversation_id) {
     throw new ConflictError(`response "${target.responseId}" does not belong to conversation "${target.conversationId}"`);
   }
-  const conversation = response.conversation_id === null ? undefined : await findConversation(db, tenant, response.conversation_id);
+  const conversation = response.conversation_id === null ? undefined : await findConversation(db, tenant, response.conversation_id, locking);
   return { response: { responseSeq: response.seq, role: target.role }, conversationSeq: conversation?.seq ?? null };
 }

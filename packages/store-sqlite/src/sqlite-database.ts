@@ -1,10 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '@agentport/core';
-import { STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
+import { MIGRATIONS_TABLE, STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
 import { MikroORM } from '@mikro-orm/sqlite';
-import type { SqlRunner } from './migrations/migration-runner.js';
-import { MIGRATIONS_TABLE } from './migrations/migration-runner.js';
 import { OperationQueue } from './operation-queue.js';
 import { reusePreparedStatements } from './statement-cache.js';
 import type { SqliteStoreConfig } from './store-config.js';
@@ -48,8 +46,13 @@ export async function openSqliteOrm(settings: SqliteConnectionSettings, logger?:
   return orm;
 }
 
-/** Plain SQL text over the ORM's connection, for pragmas and the migration runner. */
-export function sqlRunnerOf(orm: MikroORM): SqlRunner {
+/** Plain SQL text over the ORM's connection, for pragmas. */
+interface SqlRunner {
+  run(sql: string, params?: readonly (string | number)[]): Promise<void>;
+  all<Row>(sql: string, params?: readonly (string | number)[]): Promise<Row[]>;
+}
+
+function sqlRunnerOf(orm: MikroORM): SqlRunner {
   const connection = orm.em.getConnection();
   return {
     async run(sql, params = []) {
@@ -67,6 +70,7 @@ export function sqlRunnerOf(orm: MikroORM): SqlRunner {
  * distinct, gap-free positions and a read never sees another operation's uncommitted rows.
  */
 export class SqliteDatabase implements SqlDatabase {
+  readonly locking = 'one-at-a-time' as const;
   readonly #queue = new OperationQueue();
   /**
    * The connection's kysely, straight: the store works in rows, so a unit of work (`em.fork()`,

@@ -1,9 +1,9 @@
-import { ConfigError, JsonSchemaValidator, type Logger } from '@agentport/core';
-import { SqlStateStore, type OpenedDatabase } from '@agentport/store-sql';
+import type { Logger } from '@agentport/core';
+import { applyMigrations, checkedStoreConfig, SqlStateStore, type OpenedDatabase } from '@agentport/store-sql';
 import { SQLITE_STORE_IDENTITY } from './errors.js';
-import { applyMigrations } from './migrations/migration-runner.js';
+import { SQLITE_MIGRATION_DIALECT } from './migrations/migration-dialect.js';
 import { STORE_MIGRATIONS } from './migrations/store-migrations.js';
-import { IN_MEMORY_PATH, openSqliteOrm, SqliteDatabase, sqlRunnerOf } from './sqlite-database.js';
+import { IN_MEMORY_PATH, openSqliteOrm, SqliteDatabase } from './sqlite-database.js';
 import { SQLITE_STORE_DEFAULTS, sqliteStoreConfigSchema, type SqliteStoreConfig } from './store-config.js';
 
 export type { OpenReport } from '@agentport/store-sql';
@@ -30,7 +30,7 @@ export class SqliteStateStore extends SqlStateStore {
 
   constructor(options: SqliteStateStoreOptions = {}) {
     const { logger, clock, ...given } = options;
-    const config = checkedConfig(given);
+    const config = checkedStoreConfig(sqliteStoreConfigSchema, SQLITE_STORE_DEFAULTS, given, 'SqliteStateStore');
     super({
       settings: config, identity: SQLITE_STORE_IDENTITY, location: config.path, logger, clock,
     });
@@ -54,25 +54,11 @@ export class SqliteStateStore extends SqlStateStore {
     const orm = await openSqliteOrm(this.#config, this.#logger);
     try {
       const location = this.#config.path === IN_MEMORY_PATH ? 'in memory' : `"${this.#config.path}"`;
-      const migrations = await applyMigrations(sqlRunnerOf(orm), STORE_MIGRATIONS, location);
+      const migrations = await applyMigrations(orm.em.getKysely(), STORE_MIGRATIONS, SQLITE_MIGRATION_DIALECT, location);
       return { database: new SqliteDatabase(orm), migrations };
     } catch (error) {
       await orm.close(true);
       throw error;
     }
   }
-}
-
-const configValidator = new JsonSchemaValidator({ maxCachedSchemas: 1 });
-
-/** The plugin's config is checked by the kernel; options given in code get the same check. */
-function checkedConfig(given: Partial<SqliteStoreConfig>): SqliteStoreConfig {
-  const config = { ...SQLITE_STORE_DEFAULTS, ...withoutUndefined(given) };
-  const checked = configValidator.validate(sqliteStoreConfigSchema, config);
-  if (!checked.valid) throw new ConfigError(checked.errors.map((error) => `SqliteStateStore options: ${error}`));
-  return config;
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

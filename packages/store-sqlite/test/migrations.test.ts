@@ -5,7 +5,8 @@ import {
   MIGRATIONS_TABLE, STORE_MIGRATIONS, STORE_SCHEMA_VERSION, SchemaMismatchError, SchemaTooNewError, SqliteStateStore,
   readSchemaVersion, type Migration,
 } from '../src/index.js';
-import { applyMigrations } from '../src/migrations/migration-runner.js';
+import { applyMigrations } from '@agentport/store-sql';
+import { SQLITE_MIGRATION_DIALECT } from '../src/migrations/migration-dialect.js';
 import { openRawDatabase } from './raw-database.js';
 import { responseRecord, temporaryDirectory, userMessage } from './store-fixtures.js';
 
@@ -125,14 +126,10 @@ describe('migrations', () => {
     };
     const raw = await openRawDatabase(path);
     try {
-      const runner = {
-        run: (sql: string, params?: readonly (string | number)[]) => raw.run(sql, params),
-        all: <Row>(sql: string, params?: readonly (string | number)[]) => raw.all<Row>(sql, params),
-      };
-      await expect(applyMigrations(runner, [...STORE_MIGRATIONS, broken], 'test'))
+      await expect(applyMigrations(raw.kysely, [...STORE_MIGRATIONS, broken], SQLITE_MIGRATION_DIALECT, 'test'))
         .rejects.toMatchObject({ code: 'migration_failed', version: broken.version, migration: 'broken' });
       expect(await raw.all("select name from sqlite_master where name = 'half_done'")).toEqual([]);
-      expect(await readSchemaVersion(runner)).toBe(STORE_SCHEMA_VERSION);
+      expect(await readSchemaVersion(raw.kysely)).toBe(STORE_SCHEMA_VERSION);
     } finally {
       await raw.close();
     }
@@ -143,9 +140,8 @@ describe('migrations', () => {
   it('refuses a list of migrations with a gap', async () => {
     const raw = await openRawDatabase(':memory:');
     try {
-      const runner = { run: raw.run, all: raw.all };
       const gap: Migration = { version: STORE_SCHEMA_VERSION + 2, name: 'gap', statements: [] };
-      await expect(applyMigrations(runner, [...STORE_MIGRATIONS, gap], 'test')).rejects.toMatchObject({ code: 'invalid_migrations' });
+      await expect(applyMigrations(raw.kysely, [...STORE_MIGRATIONS, gap], SQLITE_MIGRATION_DIALECT, 'test')).rejects.toMatchObject({ code: 'invalid_migrations' });
     } finally {
       await raw.close();
     }
@@ -170,7 +166,7 @@ describe('migrations', () => {
 async function readSchemaVersionOf(path: string): Promise<number> {
   const raw = await openRawDatabase(path);
   try {
-    return await readSchemaVersion(raw);
+    return await readSchemaVersion(raw.kysely);
   } finally {
     await raw.close();
   }

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { MikroORM } from '@mikro-orm/sqlite';
 import { MIGRATIONS_TABLE, STORE_ENTITIES } from '../src/index.js';
 
@@ -8,6 +9,8 @@ export interface RawDatabase {
   count(table: string): Promise<number>;
   /** The SQL that would bring the database to what the entities describe; empty when they agree. */
   schemaDrift(): Promise<string>;
+  /** The same connection through kysely. */
+  readonly kysely: Kysely<any>;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function openRawDatabase(path: string): Promise<RawDatabase> {
       return row?.n ?? 0;
     },
     schemaDrift: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
+    kysely: orm.em.getKysely(),
     close: () => orm.close(true),
   };
 }

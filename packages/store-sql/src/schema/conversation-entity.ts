@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { Int64Type } from './int64-type.js';
 
 /**
  * A conversation. `seq` is the storage key the items point at; `(tenant, id)` is how the
@@ -8,11 +9,11 @@ export const ConversationEntity = defineEntity({
   name: 'StoredConversation',
   tableName: 'conversations',
   properties: {
-    seq: p.integer().primary().autoincrement(),
+    seq: p.type(Int64Type).primary().autoincrement(),
     tenant: p.text(),
     id: p.text(),
     metadata: p.json<Record<string, string>>().columnType('json'),
-    createdAt: p.integer(),
+    createdAt: p.type(Int64Type),
   },
   uniques: [{ name: 'conversations_tenant_id_unique', properties: ['tenant', 'id'] }],
 });

@@ -1,5 +1,6 @@
 import type { Item, ItemRole } from '@agentport/core';
 import { defineEntity, p } from '@mikro-orm/core';
+import { Int64Type } from './int64-type.js';
 import { ConversationEntity } from './conversation-entity.js';
 import { ResponseEntity } from './response-entity.js';
 
@@ -15,7 +16,7 @@ export const ItemEntity = defineEntity({
   name: 'StoredItem',
   tableName: 'items',
   properties: {
-    seq: p.integer().primary().autoincrement(),
+    seq: p.type(Int64Type).primary().autoincrement(),
     tenant: p.text(),
     id: p.text(),
     type: p.text(),

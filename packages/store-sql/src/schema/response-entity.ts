@@ -1,5 +1,6 @@
 import type { JsonObject, ResponseError, ResponseStatus } from '@agentport/core';
 import { defineEntity, p } from '@mikro-orm/core';
+import { Int64Type } from './int64-type.js';
 
 /** Every status a stored response can have; the column accepts no other. */
 export const RESPONSE_STATUSES = [
@@ -15,7 +16,7 @@ export const ResponseEntity = defineEntity({
   name: 'StoredResponse',
   tableName: 'responses',
   properties: {
-    seq: p.integer().primary().autoincrement(),
+    seq: p.type(Int64Type).primary().autoincrement(),
     tenant: p.text(),
     id: p.text(),
     model: p.text(),
@@ -28,9 +29,9 @@ export const ResponseEntity = defineEntity({
     incompleteDetails: p.json<{ reason: string }>().columnType('json').nullable(),
     metadata: p.json<Record<string, string>>().columnType('json'),
     background: p.boolean(),
-    createdAt: p.integer(),
-    completedAt: p.integer().nullable(),
-    expiresAt: p.integer().nullable(),
+    createdAt: p.type(Int64Type),
+    completedAt: p.type(Int64Type).nullable(),
+    expiresAt: p.type(Int64Type).nullable(),
   },
   uniques: [{ name: 'responses_tenant_id_unique', properties: ['tenant', 'id'] }],
   indexes: [
