@@ -1,13 +1,13 @@
 import { CONFIG_FILE_ENV, type ConfigSection, envNameFor, type JsonSchema, LOG_SECTION, pluginEnvPrefix } from '@agentport/core';
 import { type ConfigKey, configKeys } from './config-keys.js';
-import { servePlugins } from './serve-plugins.js';
+import { everyServePlugin } from './serve-plugins.js';
 
 /** Where the reference lives, from the repository root; `npm run docs` writes it. */
 export const CONFIG_REFERENCE_PATH = 'docs/configuration.md';
 
-/** The sections the reference documents: the kernel's own, then every plugin `agentport serve` composes. */
+/** The sections the reference documents: the kernel's own, then every plugin `agentport serve` may compose. */
 export function referenceSections(): ConfigSection[] {
-  return [LOG_SECTION, ...servePlugins()];
+  return [LOG_SECTION, ...everyServePlugin()];
 }
 
 /** `docs/configuration.md`: every key of every section, rendered from the config schemas. */
@@ -26,16 +26,16 @@ export function renderConfigReference(sections: readonly ConfigSection[] = refer
     'or comma-separated (`a,b`); an object as JSON; `null` where the type allows it. A key of a map is set',
     'one entry at a time with one more `__<KEY>` segment.',
     '',
-    ...sections.map((section) => `- [\`${section.name}\`](#${anchor(section.name)})`),
+    ...sections.map((section, index) => `- [\`${section.name}\`${engineOf(sections, index)}](#${anchorOf(sections, index)})`),
     '',
   ];
-  for (const section of sections) lines.push(...renderSection(section));
+  sections.forEach((section, index) => lines.push(...renderSection(section, engineOf(sections, index))));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-function renderSection(section: ConfigSection): string[] {
+function renderSection(section: ConfigSection, engine: string): string[] {
   const schema = section.configSchema ?? {};
-  const lines = [`## \`${section.name}\``, ''];
+  const lines = [`## \`${section.name}\`${engine}`, ''];
   if (typeof schema.description === 'string') lines.push(schema.description, '');
   lines.push(`Config file section \`"${section.name}"\`; env vars \`${pluginEnvPrefix(section.name)}<KEY>\`.`, '');
   const keys = configKeys(section);
@@ -107,6 +107,23 @@ function orList(words: readonly string[]): string {
 /** A table cell: a `|` would end it, a line break would end the row. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/**
+ * Sections that share a name (the two stores, both `store`) are told apart by the first words
+ * of their description, up to a colon: ` (PostgreSQL)`. Empty for a name used once.
+ */
+function engineOf(sections: readonly ConfigSection[], index: number): string {
+  const section = sections[index]!;
+  if (sections.filter((other) => other.name === section.name).length < 2) return '';
+  const description = section.configSchema?.description;
+  const label = typeof description === 'string' && description.includes(':') ? description.slice(0, description.indexOf(':')) : `${index}`;
+  return ` (${label})`;
+}
+
+function anchorOf(sections: readonly ConfigSection[], index: number): string {
+  const section = sections[index]!;
+  return anchor(`\`${section.name}\`${engineOf(sections, index)}`);
 }
 
 /** GitHub's heading anchor of `` `code-interpreter` ``. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `agentport` command.
-import { ConfigError, MissingPortError } from '@agentport/core';
+import { AgentportError, ConfigError, MissingPortError } from '@agentport/core';
 import { serve } from './serve-command.js';
 import { SERVE_USAGE, UsageError } from './serve-options.js';
 
@@ -32,6 +32,8 @@ main().then(
   (error: unknown) => {
     if (UsageError.is(error)) process.stderr.write(`${error.message}\n\n${SERVE_USAGE}\n`);
     else if (ConfigError.is(error) || MissingPortError.is(error)) process.stderr.write(`${error.message}\n`);
+    // A typed error says what is wrong and what to change; a stack adds nothing for the operator.
+    else if (AgentportError.is(error)) process.stderr.write(`agentport: ${error.message} (${error.code})\n`);
     else process.stderr.write(`agentport: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = UsageError.is(error) ? 2 : 1;
   },

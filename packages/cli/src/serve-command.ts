@@ -3,6 +3,7 @@ import { GATEWAY_HANDLE } from '@agentport/gateway';
 import { cliLogDestination } from './cli-log-destination.js';
 import { parseServeOptions, SERVE_USAGE, type ServeOptions } from './serve-options.js';
 import { servePlugins } from './serve-plugins.js';
+import { chooseStore, storePlugin } from './store-choice.js';
 import { VllmProcess } from './vllm-process.js';
 
 const DEFAULT_UPSTREAM = 'http://127.0.0.1:8000/v1';
@@ -16,19 +17,20 @@ export interface ServeHandle {
   stop(): Promise<void>;
 }
 
-/** `agentport serve`: composes vLLM, SQLite, the built-in tools (each off until configured) and the gateway. */
+/** `agentport serve`: composes vLLM, the store (SQLite, or PostgreSQL for a postgres:// `--db`), the built-in tools (each off until configured) and the gateway. */
 export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<ServeHandle | undefined> {
   const options = parseServeOptions(argv);
   if (options.help) {
     out.write(`${SERVE_USAGE}\n`);
     return undefined;
   }
-  const plugins = servePlugins();
+  const store = storePlugin(chooseStore(options.db, env));
+  const plugins = servePlugins(store.plugin);
   const destination = cliLogDestination();
   const app = await createApp({
     plugins,
     ...(destination ? { logDestination: destination } : {}),
-    config: { env, ...(options.config === undefined ? {} : { file: options.config }), overrides: overridesFrom(options, env) },
+    config: { env, ...(options.config === undefined ? {} : { file: options.config }), overrides: { ...overridesFrom(options, env), store: store.overrides } },
   });
   const { logger } = app;
   const catalog = app.get(TOKENS.ModelCatalog);
@@ -60,7 +62,6 @@ function overridesFrom(options: ServeOptions, env: NodeJS.ProcessEnv): Record<st
   const upstream = options.upstream ?? (env.AGENTPORT_VLLM__BASE_URL ? undefined : env.VLLM_URL ?? DEFAULT_UPSTREAM);
   return {
     vllm: { ...(upstream === undefined ? {} : { baseUrl: upstream }), ...(options.model === undefined ? {} : { model: options.model }) },
-    store: options.db === undefined ? {} : { path: options.db },
     gateway: {
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.port === undefined ? {} : { port: options.port }),

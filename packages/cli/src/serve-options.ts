@@ -24,7 +24,8 @@ Options:
   --model NAME     served model name (default: the first one the upstream lists)
   --host HOST      listen address (default 127.0.0.1)
   --port PORT      listen port (default 8080)
-  --db PATH        SQLite file (default ./data/agentport.db; ":memory:" keeps nothing)
+  --db PATH|URL    SQLite file (default ./data/agentport.db; ":memory:" keeps nothing),
+                   or postgres://user:password@host:5432/database (default: $AGENTPORT_STORE__URL)
   --config FILE    JSON config file ({"gateway": {...}, "vllm": {...}, "store": {...}})
   --api-key KEY    accept this key (KEY or KEY:TENANT); repeat for more; none = open
   -h, --help       this text

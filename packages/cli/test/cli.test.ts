@@ -1,44 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, startServe, type ServingCli } from './cli-process.js';
 
-const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Starts `agentport serve …` and resolves with the URL it prints. */
-async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+/** Starts `agentport serve …` on a port of its own and a fresh SQLite file. */
+async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServingCli> {
   const dir = await mkdtemp(join(tmpdir(), 'agentport-cli-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', join(dir, 'db.sqlite'), ...args], {
-    env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /API at (http:\/\/[^\s]+)\/v1/.exec(stdout);
-      if (match && stdout.includes('upstream:')) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`agentport exited with ${code}: ${stderr}`)));
-  });
-  return { child, url, output: () => stdout };
+  const serving = await startServe(['--port', '0', '--db', join(dir, 'db.sqlite'), ...args], env);
+  cleanups.push(serving.kill);
+  return serving;
 }
 
 async function closedPort(): Promise<number> {
@@ -94,10 +74,7 @@ describe('agentport serve', () => {
   });
 
   it('refuses a bad flag with the usage text', async () => {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runCli(['serve', '--port', 'eighty']);
     expect(code).toBe(2);
     expect(stderr).toContain('--port must be a port number');
     expect(stderr).toContain('Usage: agentport serve');

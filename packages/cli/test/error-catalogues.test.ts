@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORE_ERRORS } from '@agentport/core';
 import { GATEWAY_ERRORS } from '@agentport/gateway';
+import { POSTGRES_STORE_ERRORS } from '@agentport/store-postgres';
 import { SQLITE_STORE_ERRORS } from '@agentport/store-sqlite';
 import { TOOLS_BUILTIN_ERRORS } from '@agentport/tools-builtin';
 import { VLLM_ERRORS } from '@agentport/vllm-adapter';
@@ -11,6 +12,7 @@ const CATALOGUES: Record<string, object> = {
   core: CORE_ERRORS,
   'vllm-adapter': VLLM_ERRORS,
   'store-sqlite': SQLITE_STORE_ERRORS,
+  'store-postgres': POSTGRES_STORE_ERRORS,
   'tools-builtin': TOOLS_BUILTIN_ERRORS,
   gateway: GATEWAY_ERRORS,
   cli: CLI_ERRORS,

@@ -1,6 +1,6 @@
-import type { Logger } from '@agentport/core';
+import { AgentportError, type Logger } from '@agentport/core';
 import { applyMigrations, checkedStoreConfig, SqlStateStore, type OpenedDatabase } from '@agentport/store-sql';
-import { POSTGRES_STORE_IDENTITY } from './errors.js';
+import { DatabaseOpenError, POSTGRES_STORE_IDENTITY } from './errors.js';
 import { POSTGRES_MIGRATION_DIALECT } from './migrations/migration-dialect.js';
 import { STORE_MIGRATIONS } from './migrations/store-migrations.js';
 import { openPostgresOrm, PostgresDatabase } from './postgres-database.js';
@@ -54,7 +54,7 @@ export class PostgresStateStore extends SqlStateStore {
       return { database: new PostgresDatabase(orm), migrations };
     } catch (error) {
       await orm.close(true);
-      throw error;
+      throw AgentportError.is(error) ? error : new DatabaseOpenError(this.location, { cause: error });
     }
   }
 }

@@ -30,7 +30,7 @@ export const SQLITE_STORE_DEFAULTS: Readonly<SqliteStoreConfig> = Object.freeze(
 /** The plugin's config schema; the kernel fills in the defaults and derives the env names from the keys. */
 export const sqliteStoreConfigSchema: JsonSchema = {
   type: 'object',
-  description: 'Where responses, conversations and their items are kept (`@agentport/store-sqlite`): one SQLite file, with retention and a purge job.',
+  description: 'SQLite: where responses, conversations and their items are kept (`@agentport/store-sqlite`), in one file, with retention and a purge job.',
   additionalProperties: false,
   properties: {
     path: {

@@ -1,0 +1,113 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
+import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServe, type ServingCli } from './cli-process.js';
+
+let postgres: TestPostgres;
+let fake: FakeVllmServer;
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  fake = await new FakeVllmServer({ models: [{ id: 'Qwen/Qwen3-8B', maxModelLen: 32_768 }] }).start();
+});
+afterAll(async () => {
+  await fake?.close();
+  await postgres?.stop();
+});
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serveOn(databaseUrl: string, extra: string[] = []): Promise<{ serving: ServingCli; client: OpenAI }> {
+  const serving = await startServe(['--port', '0', '--upstream', fake.url, '--db', databaseUrl, '--api-key', 'key-a:team', ...extra]);
+  cleanups.push(serving.kill);
+  return { serving, client: new OpenAI({ baseURL: `${serving.url}/v1`, apiKey: 'key-a', maxRetries: 0 }) };
+}
+
+/** The texts of the messages the upstream was sent for the latest chat request. */
+function lastPromptTexts(): string[] {
+  const body = fake.chatRequests.at(-1)!.body as { messages: Array<{ content: string | Array<{ text?: string }> }> };
+  return body.messages.map((message) => (typeof message.content === 'string' ? message.content : message.content.map((part) => part.text ?? '').join('')));
+}
+
+describe('agentport serve --db postgres://', () => {
+  it('runs two gateway processes on one PostgreSQL: each continues what the other stored', async () => {
+    const url = await postgres.createDatabase();
+    const [a, b] = [await serveOn(url), await serveOn(url)];
+    expect(a.serving.url).not.toBe(b.serving.url);
+
+    fake.enqueue({ parts: [{ type: 'text', text: 'Paris.' }] });
+    const first = await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'Capital of France?' });
+    fake.enqueue({ parts: [{ type: 'text', text: 'About two million.' }] });
+    const second = await b.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'How many live there?', previous_response_id: first.id });
+    expect(second.output_text).toBe('About two million.');
+    // The second process sent the first one's turn upstream: it read it from the shared store.
+    expect(lastPromptTexts().join('\n')).toContain('Capital of France?');
+    expect(lastPromptTexts().join('\n')).toContain('Paris.');
+    expect((await a.client.responses.retrieve(second.id)).output_text).toBe('About two million.');
+
+    // A conversation continued on each process in turn.
+    const conversation = await b.client.conversations.create({});
+    for (const [n, side] of [a, b, a].entries()) {
+      fake.enqueue({ parts: [{ type: 'text', text: `answer ${n}` }] });
+      await side.client.responses.create({ model: 'Qwen/Qwen3-8B', input: `question ${n}`, conversation: conversation.id });
+    }
+    expect(lastPromptTexts().join('\n')).toContain('answer 1');
+    const items = await b.client.conversations.items.list(conversation.id, { order: 'asc' });
+    const texts = items.data.map((item) => JSON.stringify(item)).map((text) => /(question|answer) \d/.exec(text)?.[0]);
+    expect(texts).toEqual(['question 0', 'answer 0', 'question 1', 'answer 1', 'question 2', 'answer 2']);
+  });
+
+  it('reports the database on /readyz while it is down, and serves again once it is back', async () => {
+    if (postgres.kind !== 'embedded') return expect(postgres.kind).toBe('external');
+    const url = await postgres.createDatabase();
+    const { serving, client } = await serveOn(url);
+    expect((await fetch(`${serving.url}/readyz`)).status).toBe(200);
+    await postgres.suspend();
+    try {
+      const ready = await fetch(`${serving.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(await ready.json())).toContain('store');
+    } finally {
+      await postgres.resume();
+    }
+    expect(serving.child.exitCode).toBeNull();
+    expect((await fetch(`${serving.url}/readyz`)).status).toBe(200);
+    fake.enqueue({ parts: [{ type: 'text', text: 'back' }] });
+    expect((await client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'still there?' })).output_text).toBe('back');
+  });
+
+  it('says which database it could not open, without its password, and exits 1', async () => {
+    const port = await closedPort();
+    const { code, stderr } = await runCli(['serve', '--port', '0', '--upstream', fake.url, '--db', `postgres://agentport:hunter2@127.0.0.1:${port}/agentport`]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`could not open the PostgreSQL database postgres://agentport:***@127.0.0.1:${port}/agentport`);
+    expect(stderr).toContain('ECONNREFUSED');
+    expect(stderr).toContain('check AGENTPORT_STORE__URL');
+    expect(stderr).not.toContain('hunter2');
+  });
+
+  it('refuses a --db with a scheme it does not support, and creates nothing', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'agentport-db-scheme-'));
+    cleanups.push(() => rm(cwd, { recursive: true, force: true }));
+    const { code, stderr } = await runCli(['serve', '--port', '0', '--upstream', fake.url, '--db', 'mysql://root:hunter2@127.0.0.1/agentport'], {}, cwd);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unsupported database scheme "mysql:"');
+    expect(stderr).toContain('postgres://');
+    expect(stderr).not.toContain('hunter2');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
