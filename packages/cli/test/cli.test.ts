@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, startServe, type ServingCli } from './cli-process.js';
+import { closedPort, runCli, startServe, type ServingCli } from './cli-process.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -21,13 +20,6 @@ async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Se
   return serving;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('agentport serve', () => {
   it('serves the Responses API on the upstream, then stops cleanly on SIGTERM', async () => {

@@ -1,12 +1,11 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
 import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServe, type ServingCli } from './cli-process.js';
+import { closedPort, runCli, startServe, type ServingCli } from './cli-process.js';
 
 let postgres: TestPostgres;
 let fake: FakeVllmServer;
@@ -103,11 +102,3 @@ describe('agentport serve --db postgres://', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,4 +1,5 @@
-import { TOKENS, type Plugin } from '@agentport/core';
+import type { Plugin } from '@agentport/core';
+import { sqlStorePlugin } from '@agentport/store-sql';
 import { PostgresStateStore } from './postgres-state-store.js';
 import { postgresStoreConfigSchema, type PostgresStoreConfig } from './store-config.js';
 
@@ -9,20 +10,5 @@ import { postgresStoreConfigSchema, type PostgresStoreConfig } from './store-con
  * connects and migrates; `app.stop()` waits for the operations in flight and closes the pool.
  */
 export function postgresStore(): Plugin<PostgresStoreConfig> {
-  let store: PostgresStateStore | undefined;
-  return {
-    name: 'store',
-    configSchema: postgresStoreConfigSchema,
-    register(ctx) {
-      store = new PostgresStateStore({ ...ctx.config, logger: ctx.logger });
-      ctx.bind(TOKENS.StateStore, store);
-    },
-    async start() {
-      await store?.open();
-    },
-    async stop() {
-      await store?.close();
-      store = undefined;
-    },
-  };
+  return sqlStorePlugin<PostgresStoreConfig>(postgresStoreConfigSchema, (config, logger) => new PostgresStateStore({ ...config, logger }));
 }

@@ -4,6 +4,7 @@ export * from './store-settings.js';
 export * from './store-options.js';
 export * from './sql-database.js';
 export * from './sql-state-store.js';
+export * from './sql-store-plugin.js';
 export * from './migration-checks.js';
 export * from './migration-runner.js';
 export { SERVER_RESTARTED } from './restart-recovery.js';

@@ -1,4 +1,5 @@
-import { TOKENS, type Plugin } from '@agentport/core';
+import type { Plugin } from '@agentport/core';
+import { sqlStorePlugin } from '@agentport/store-sql';
 import { SqliteStateStore } from './sqlite-state-store.js';
 import { sqliteStoreConfigSchema, type SqliteStoreConfig } from './store-config.js';
 
@@ -10,20 +11,5 @@ import { sqliteStoreConfigSchema, type SqliteStoreConfig } from './store-config.
  * use the store in their own `start`.
  */
 export function sqliteStore(): Plugin<SqliteStoreConfig> {
-  let store: SqliteStateStore | undefined;
-  return {
-    name: 'store',
-    configSchema: sqliteStoreConfigSchema,
-    register(ctx) {
-      store = new SqliteStateStore({ ...ctx.config, logger: ctx.logger });
-      ctx.bind(TOKENS.StateStore, store);
-    },
-    async start() {
-      await store?.open();
-    },
-    async stop() {
-      await store?.close();
-      store = undefined;
-    },
-  };
+  return sqlStorePlugin<SqliteStoreConfig>(sqliteStoreConfigSchema, (config, logger) => new SqliteStateStore({ ...config, logger }));
 }
