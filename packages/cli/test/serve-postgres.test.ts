@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
+import { readSseEvents } from '@agentport/gateway/testing';
 import { FakeVllmServer } from '@agentport/vllm-adapter/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,38 @@ describe('agentport serve --db postgres://', () => {
     const items = await b.client.conversations.items.list(conversation.id, { order: 'asc' });
     const texts = items.data.map((item) => JSON.stringify(item)).map((text) => /(question|answer) \d/.exec(text)?.[0]);
     expect(texts).toEqual(['question 0', 'answer 0', 'question 1', 'answer 1', 'question 2', 'answer 2']);
+  });
+
+  it('follows a background response live from another process, and cancels it from a third', async () => {
+    const url = await postgres.createDatabase();
+    const [a, b, c] = [await serveOn(url), await serveOn(url), await serveOn(url)];
+    const words = Array.from({ length: 80 }, (_, n) => `w${n}`).join(' ');
+    fake.enqueue({ parts: [{ type: 'text', text: words }], timing: { chunkDelayMs: 50 } });
+    const started = await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'count slowly', background: true });
+    expect(started.status).toBe('queued');
+
+    // B never ran it: it reads A's events from the event log as A writes them.
+    const follow = await fetch(`${b.serving.url}/v1/responses/${started.id}?stream=true`, { headers: { authorization: 'Bearer key-a' } });
+    let cancel: Promise<OpenAI.Responses.Response> | undefined;
+    let seenDeltas = 0;
+    const events = await readSseEvents(follow, (event) => {
+      if (event.type === 'response.output_text.delta' && (seenDeltas += 1) === 5) cancel = c.client.responses.cancel(started.id);
+    });
+    expect(cancel, 'the follower saw deltas while the response ran').toBeDefined();
+    const cancelled = await cancel!;
+    expect(cancelled.status).toBe('cancelled');
+
+    // Live, in order, nothing lost or doubled: every sequence number from 0, once, up to the terminal event.
+    const sequence = events.map((event) => (event as { sequence_number: number }).sequence_number);
+    expect(sequence).toEqual(sequence.map((_, n) => n));
+    expect(events.at(-1)!.type).toBe('response.incomplete');
+    expect((events.at(-1) as unknown as { response: { status: string } }).response.status).toBe('cancelled');
+    const deltas = events.filter((event) => event.type === 'response.output_text.delta').length;
+    expect(deltas).toBeGreaterThanOrEqual(5);
+    expect(deltas).toBeLessThan(80);
+    // A stopped its upstream call: the cancel reached the process that ran it.
+    expect(fake.chatRequests.at(-1)!.outcome).toBe('client-closed');
+    expect((await b.client.responses.retrieve(started.id)).status).toBe('cancelled');
   });
 
   it('reports the database on /readyz while it is down, and serves again once it is back', async () => {

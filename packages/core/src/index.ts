@@ -12,3 +12,4 @@ export * from './agent/index.js';
 export * from './kernel/index.js';
 export * from './config/index.js';
 export * from './metrics/index.js';
+export * from './live/index.js';

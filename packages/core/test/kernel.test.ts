@@ -178,7 +178,7 @@ describe('start checks', () => {
     expect(error).toBeInstanceOf(MissingPortError);
     expect((error as Error).message.split('\n')).toEqual([
       'no AgentModel is configured: add a plugin that provides it (@agentport/vllm-adapter: vllm())',
-      'no StateStore is configured: add a plugin that provides it (@agentport/store-sqlite: sqliteStore(), or memoryStore() from @agentport/core)',
+      'no StateStore is configured: add a plugin that provides it (@agentport/store-sqlite: sqliteStore(), @agentport/store-postgres: postgresStore(), or memoryStore() from @agentport/core)',
     ]);
   });
 

@@ -58,6 +58,16 @@ export interface GatewayConfig {
   maxConversationItemsPerRequest: number;
   /** How long `/readyz` waits for the store and for the upstream before calling them not ready. */
   readinessProbeTimeoutMs: number;
+  /**
+   * With a store shared by several processes: how often a running background response writes its
+   * new events to the event log (and signals them), so a client following it from another process
+   * sees them live. Between steps otherwise.
+   */
+  sharedEventsFlushMs: number;
+  /** A cancel for a response another process runs: how long to wait for that process to end it before ending it here. */
+  remoteCancelWaitMs: number;
+  /** Following a response another process runs: how often the event log is read even without a signal (a signal can be lost). */
+  remoteFollowPollMs: number;
   /** How long `GET /v1/models` waits for the upstream's list before answering with the models known so far. */
   modelListTimeoutMs: number;
   /**
@@ -122,6 +132,9 @@ export const gatewayConfigSchema = {
     mcpBuiltinLabel: { type: 'string', minLength: 1, default: 'builtin', description: 'the server label /v1/mcp serves the built-in tools (shell, http_get, files) under, beside the hosted MCP servers' },
     maxConversationItemsPerRequest: { type: 'integer', minimum: 1, default: 20, description: 'items one request may add to a conversation (OpenAI allows 20); more answer 400' },
     readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000, description: 'ms /readyz waits for the store and for the upstream before calling them not ready' },
+    sharedEventsFlushMs: { type: 'integer', minimum: 10, default: 200, description: 'with a store several processes share: ms between writes of a running background response\'s new events, so followers on other processes see them live' },
+    remoteCancelWaitMs: { type: 'integer', minimum: 0, default: 5_000, description: 'ms a cancel waits for the process that runs the response to end it; then (its process gone) it is marked cancelled here' },
+    remoteFollowPollMs: { type: 'integer', minimum: 10, default: 1_000, description: 'ms between reads of the event log while following a response another process runs, even without a signal' },
     modelListTimeoutMs: { type: 'integer', minimum: 1, default: 5_000, description: 'ms GET /v1/models waits for the upstream\'s list; then it answers with the models known so far' },
     modelAliases: {
       type: 'object', additionalProperties: { type: 'string', minLength: 1 }, default: {},

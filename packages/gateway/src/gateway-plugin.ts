@@ -42,6 +42,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         logger: ctx.logger,
         metrics: ctx.metrics,
         routes: options.routes ?? [],
+        signals: resolve.tryGet(TOKENS.ResponseSignals),
       });
       const address = await handle.gateway.listen();
       ctx.logger.info({ url: address }, 'listening');

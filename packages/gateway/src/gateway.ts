@@ -1,5 +1,5 @@
 import {
-  type Agent, type IAgentModel, JsonSchemaValidator, type Logger, type McpHost, type MetricRegistry, type ModelCatalog, type StateStore,
+  type Agent, type IAgentModel, InProcessResponseSignals, JsonSchemaValidator, type Logger, type McpHost, type MetricRegistry, type ModelCatalog, type ResponseSignals, type StateStore,
   type ToolProvider, ToolLoopAgent, ToolRegistry, createLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
@@ -31,11 +31,16 @@ export interface GatewayParts {
   metrics?: MetricRegistry;
   /** Routes other parts of the gateway own. */
   routes?: RouteRegistrar[];
+  /**
+   * The channel to the other gateway processes on the same store (cancels, live events); the
+   * store's plugin binds one when it is shared. Absent: this process is the only one.
+   */
+  signals?: ResponseSignals;
 }
 
 /** A built gateway: the fastify app and its shared context, not yet listening. */
 export class Gateway {
-  private constructor(readonly app: FastifyInstance, readonly context: GatewayContext) {}
+  private constructor(readonly app: FastifyInstance, readonly context: GatewayContext, private readonly stopListening: () => void) {}
 
   static async create(parts: GatewayParts): Promise<Gateway> {
     const config = { ...DEFAULT_GATEWAY_CONFIG, ...parts.config };
@@ -49,6 +54,7 @@ export class Gateway {
       upstreamNames: parts.catalog ? new UpstreamModelNames(parts.catalog, config.modelListTimeoutMs, logger) : undefined,
     });
     const active = new ActiveResponses();
+    const signals = parts.signals ?? new InProcessResponseSignals();
     const metrics = new GatewayMetrics({ activeStreams: () => active.size, ...(parts.metrics ? { registry: parts.metrics } : {}) });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
     const validator = new JsonSchemaValidator();
@@ -59,6 +65,7 @@ export class Gateway {
       store: parts.store,
       agents,
       active,
+      signals,
       catalog: parts.catalog,
       mcpHost: parts.mcpHost,
       auth,
@@ -75,14 +82,19 @@ export class Gateway {
       logger,
       metrics,
       runner: new ResponseRunner({
-        store: parts.store, agents, tools, active, logger, metrics,
+        store: parts.store, agents, tools, active, logger, metrics, signals, sharedEventsFlushMs: config.sharedEventsFlushMs,
         limits: { maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls, maxRunMs: config.maxRunSeconds * 1000 },
       }),
     };
     if (auth.isOpen) {
       logger.warn('NO API KEYS CONFIGURED: the gateway is open to anyone who can reach it, and every request shares one tenant. Set AGENTPORT_GATEWAY__API_KEYS.');
     }
-    return new Gateway(await buildGatewayServer(context, parts.routes ?? []), context);
+    const app = await buildGatewayServer(context, parts.routes ?? []);
+    // A cancel sent from any process reaches the one running the response.
+    const stopListening = signals.listen((signal) => {
+      if (signal.type === 'cancel') active.get(signal.tenant, signal.responseId)?.abort.abort();
+    });
+    return new Gateway(app, context, stopListening);
   }
 
   /** Listens on the configured host and port (port 0 picks a free one); returns the base URL. */
@@ -105,6 +117,7 @@ export class Gateway {
    */
   async close(graceMs = this.context.config.shutdownGraceSeconds * 1000): Promise<void> {
     const closing = this.app.close();
+    this.stopListening();
     const running = this.context.active.all();
     if (running.length > 0) {
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());

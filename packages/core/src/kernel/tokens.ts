@@ -5,6 +5,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { McpHost } from '../tools/mcp-host.js';
 import type { ToolProvider } from '../tools/tool-provider.js';
 import type { MetricRegistry } from '../metrics/metric-registry.js';
+import type { ResponseSignals } from '../live/response-signals.js';
 import type { Logger } from './logger.js';
 import { definePort } from './port-token.js';
 
@@ -13,8 +14,13 @@ export const TOKENS = {
   AgentModel: definePort<IAgentModel>('AgentModel', { providedBy: '@agentport/vllm-adapter: vllm()' }),
   ModelCatalog: definePort<ModelCatalog>('ModelCatalog', { providedBy: '@agentport/vllm-adapter: vllm()' }),
   StateStore: definePort<StateStore>('StateStore', {
-    providedBy: '@agentport/store-sqlite: sqliteStore(), or memoryStore() from @agentport/core',
+    providedBy: '@agentport/store-sqlite: sqliteStore(), @agentport/store-postgres: postgresStore(), or memoryStore() from @agentport/core',
   }),
+  /**
+   * Optional: the channel that carries cancels and event wake-ups between processes on one
+   * store; without it the gateway uses `InProcessResponseSignals`.
+   */
+  ResponseSignals: definePort<ResponseSignals>('ResponseSignals', { providedBy: '@agentport/store-postgres: postgresStore()' }),
   ToolProvider: definePort<ToolProvider>('ToolProvider', {
     providedBy: '@agentport/tools-builtin, or staticToolProvider() from @agentport/core',
     multiple: true,

@@ -1,4 +1,4 @@
-import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, StateStore, ToolRegistry } from '@agentport/core';
+import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, ResponseSignals, StateStore, ToolRegistry } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import type { GatewayConfig } from '../gateway-config.js';
 import type { ParseOptions } from '../request/parse-create-response.js';
@@ -16,6 +16,8 @@ export interface GatewayContext {
   runner: ResponseRunner;
   agents: AgentDirectory;
   active: ActiveResponses;
+  /** Cancels and event wake-ups between the processes on one store (in-process when there is one). */
+  signals: ResponseSignals;
   catalog: ModelCatalog | undefined;
   /** Hosted MCP servers, when a plugin hosts any. */
   mcpHost: McpHost | undefined;

@@ -17,6 +17,8 @@ export class ResponsePersistence {
     private readonly responseId: string,
     private readonly conversationId: string | null,
     private readonly logger: Logger,
+    /** Told the last sequence number each write stored (for followers in other processes). */
+    private readonly onStored?: (lastSequence: number) => void,
   ) {}
 
   /** Notes an event to write at the next flush. */
@@ -42,7 +44,10 @@ export class ResponsePersistence {
         kind: 'response', responseId: this.responseId, role: 'output', conversationId: this.conversationId,
       }, items);
     }
-    if (events.length > 0) await this.store.appendEvents(this.tenant, this.responseId, events);
+    if (events.length > 0) {
+      await this.store.appendEvents(this.tenant, this.responseId, events);
+      this.onStored?.(events.at(-1)!.sequenceNumber);
+    }
   }
 
   /** Writes what is left and the response's final state. Failures are logged: the client still gets its terminal event. */
@@ -56,6 +61,7 @@ export class ResponsePersistence {
       // One transaction for the last items, the last events and the final state.
       const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, patch: terminalPatch(response) });
       if (!ended) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its end could be stored');
+      else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
     } catch (error) {
       this.logger.error({ responseId: this.responseId, error: String(error) }, 'could not store the end of a response');
     }

@@ -1,6 +1,6 @@
 import {
   AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, InvalidToolRequestError, type Item, type Logger,
-  type NewResponseRecord, newId,
+  type NewResponseRecord, newId, type ResponseSignals,
   type StateStore, type ToolRegistry, type Tool,
 } from '@agentport/core';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
@@ -33,6 +33,10 @@ export interface ResponseRunnerDeps {
   logger: Logger;
   /** Time to first token, tokens and upstream failures, when the gateway keeps metrics. */
   metrics?: ResponseRunMetrics;
+  /** Where stored events are announced, for followers in other processes. */
+  signals: ResponseSignals;
+  /** With `shared` signals: ms between writes of a running background response's events. */
+  sharedEventsFlushMs: number;
 }
 
 export interface StartOptions {
@@ -116,7 +120,8 @@ export class ResponseRunner {
     };
     const initial = toResponseObject({ ...record, completedAt: null }, []);
     const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal });
-    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, options.logger ?? this.deps.logger);
+    const logger = options.logger ?? this.deps.logger;
+    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, logger, this.announcer(tenant, id, logger));
     const startedAt = performance.now();
     const events = agent.run(run, {
       signal: live.abort.signal, tenant, responseId: id,
@@ -127,6 +132,20 @@ export class ResponseRunner {
       return response;
     });
     return { id, live, initial, done };
+  }
+
+  /**
+   * With signals shared between processes, each write of events is announced, so a client
+   * following the response from another process reads them; one process needs no announcement.
+   */
+  private announcer(tenant: string, responseId: string, logger: Logger): ((lastSequence: number) => void) | undefined {
+    const { signals } = this.deps;
+    if (signals.reach !== 'shared') return undefined;
+    return (lastSequence) => {
+      signals.send({ type: 'events', tenant, responseId, lastSequence }).catch((error: unknown) => {
+        logger.warn({ responseId, error: String(error) }, 'could not signal stored events to other processes; their followers read them on their next poll');
+      });
+    };
   }
 
   /**
@@ -182,6 +201,9 @@ export class ResponseRunner {
       opening.forEach((event) => persistence.record(event));
       await send(opening);
       const firstToken = new FirstTokenClock(this.deps.metrics, startedAt);
+      // A background response others may follow from another process is written as it runs, not only per step.
+      const flushEveryMs = live.background && this.deps.signals.reach === 'shared' ? this.deps.sharedEventsFlushMs : undefined;
+      let nextFlushAt = flushEveryMs === undefined ? Infinity : performance.now() + flushEveryMs;
       for await (const agentEvent of agentEvents) {
         firstToken.see(agentEvent);
         const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
@@ -195,6 +217,10 @@ export class ResponseRunner {
         const pushback = send(events);
         if (pushback) await pushback;
         if (agentEvent.type === 'step.completed') await persistence.flush();
+        else if (nextFlushAt !== Infinity && performance.now() >= nextFlushAt) {
+          await persistence.flush();
+          nextFlushAt = performance.now() + flushEveryMs!;
+        }
       }
       if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
     } catch (error) {

@@ -7,6 +7,7 @@ import { parsePageQuery, toListBody } from '../http/page-query.js';
 import { SseWriter } from '../http/sse-writer.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
 import type { RunHandle } from '../responses/response-runner.js';
+import { cancelElsewhere, followStoredEvents } from '../responses/remote-response.js';
 import { readStoredResponse } from '../responses/stored-response-reader.js';
 import { isUpstreamFailure } from '../responses/upstream-failure.js';
 
@@ -55,6 +56,10 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     if (live) {
       live.abort.abort();
       await live.whenFinished();
+    } else if (ctx.signals.reach === 'shared') {
+      // It may run in another process: stop it there before its rows go.
+      const record = await ctx.store.getResponse(request.tenant, id);
+      if (record && !TERMINAL_RESPONSE_STATUSES.has(record.status)) await cancelElsewhere(ctx, request.tenant, id);
     }
     if (!(await ctx.store.deleteResponse(request.tenant, id))) throw notFound('response', id);
     return reply.send({ id, object: 'response', deleted: true });
@@ -69,7 +74,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     if (live && !live.isFinished) {
       live.abort.abort();
       await live.whenFinished();
-    } else if (!TERMINAL_RESPONSE_STATUSES.has(record.status)) {
+    } else if (!TERMINAL_RESPONSE_STATUSES.has(record.status) && !(await cancelElsewhere(ctx, request.tenant, id))) {
       // Left running by a process that is gone: nothing will end it but this.
       await ctx.store.updateResponse(request.tenant, id, { status: 'cancelled', completedAt: Math.floor(Date.now() / 1000) });
     }
@@ -142,7 +147,7 @@ async function replayResponse(ctx: GatewayContext, request: FastifyRequest, repl
       stop();
     }
   } else {
-    for (const event of stored!) await sse.send(event.data as ResponseStreamEvent);
+    await followStoredEvents(ctx, request.tenant, id, stored!, sse);
   }
   sse.end();
 }

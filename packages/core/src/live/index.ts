@@ -1,0 +1,2 @@
+export * from './response-signals.js';
+export * from './in-process-response-signals.js';
