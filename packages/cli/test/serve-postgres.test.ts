@@ -23,8 +23,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serveOn(databaseUrl: string, extra: string[] = []): Promise<{ serving: ServingCli; client: OpenAI }> {
-  const serving = await startServe(['--port', '0', '--upstream', fake.url, '--db', databaseUrl, '--api-key', 'key-a:team', ...extra]);
+async function serveOn(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ serving: ServingCli; client: OpenAI }> {
+  const serving = await startServe(['--port', '0', '--upstream', fake.url, '--db', databaseUrl, '--api-key', 'key-a:team'], env);
   cleanups.push(serving.kill);
   return { serving, client: new OpenAI({ baseURL: `${serving.url}/v1`, apiKey: 'key-a', maxRetries: 0 }) };
 }
@@ -95,6 +95,26 @@ describe('agentport serve --db postgres://', () => {
     expect((await b.client.responses.retrieve(started.id)).status).toBe('cancelled');
   });
 
+  it('ends the runs of a process that was killed mid-run, from another process, within the lease', async () => {
+    const url = await postgres.createDatabase();
+    const lease = { AGENTPORT_STORE__LEASE_SECONDS: '1' };
+    const [a, b] = [await serveOn(url, lease), await serveOn(url, lease)];
+    fake.enqueue({ parts: [{ type: 'text', text: Array.from({ length: 200 }, (_, n) => `w${n}`).join(' ') }], timing: { chunkDelayMs: 50 } });
+    const started = await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'count slowly', background: true });
+    const deadline = Date.now() + 10_000;
+    while ((await b.client.responses.retrieve(started.id)).status !== 'in_progress' && Date.now() < deadline) await sleep(50);
+
+    await a.serving.kill();
+    let seen = await b.client.responses.retrieve(started.id);
+    expect(seen.status).toBe('in_progress');
+    while (seen.status === 'in_progress' && Date.now() < deadline) {
+      await sleep(100);
+      seen = await b.client.responses.retrieve(started.id);
+    }
+    expect(seen.status).toBe('incomplete');
+    expect(seen.incomplete_details).toEqual({ reason: 'instance_lost' });
+  });
+
   it('reports the database on /readyz while it is down, and serves again once it is back', async () => {
     if (postgres.kind !== 'embedded') return expect(postgres.kind).toBe('external');
     const url = await postgres.createDatabase();
@@ -135,3 +155,7 @@ describe('agentport serve --db postgres://', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

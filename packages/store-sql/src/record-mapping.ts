@@ -12,8 +12,9 @@ import type { ConversationRow, ResponseRow } from './schema/store-tables.js';
  */
 
 /** The row of a new response. */
-export function responseRow(record: NewResponseRecord): Insertable<ResponseRow> {
+export function responseRow(record: NewResponseRecord, owner: string | null = null): Insertable<ResponseRow> {
   return {
+    owner,
     tenant: record.tenant,
     id: record.id,
     model: record.model,

@@ -2,7 +2,9 @@ import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, Logger, NewResponseRecord, Page, PageRequest, ResponseEnding,
   ResponsePatch, ResponseRecord, StateStore, StoredEvent,
 } from '@agentport/core';
-import { NotFoundError } from '@agentport/core';
+import { NotFoundError, TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { StoreUnavailableError, type SqlStoreIdentity } from './errors.js';
 import {
   appendItems, chainHistory, conversationHistory, pageOfList, releaseConversationItems, releaseResponseItems,
@@ -11,6 +13,7 @@ import type { MigrationOutcome } from './migration-checks.js';
 import { PeriodicTask } from './periodic-task.js';
 import { conversationRow, parseItem, responseRow, storedConversationRecord, storedResponseRecord } from './record-mapping.js';
 import { recoverUnfinishedResponses } from './restart-recovery.js';
+import { forgetInstance, renewLeaseAndEndLostRuns } from './run-leases.js';
 import { purgeExpiredBatch } from './retention-purge.js';
 import type { OpenedDatabase, SqlDatabase, StoreDb } from './sql-database.js';
 import type { SqlStoreSettings } from './store-settings.js';
@@ -39,7 +42,10 @@ export interface SqlStateStoreParts {
 type StoreState =
   | { readonly kind: 'created' }
   | { readonly kind: 'opening'; readonly opening: Promise<OpenReport> }
-  | { readonly kind: 'open'; readonly database: SqlDatabase; readonly purge: PeriodicTask | undefined; readonly report: OpenReport }
+  | {
+    readonly kind: 'open'; readonly database: SqlDatabase; readonly report: OpenReport;
+    readonly purge: PeriodicTask | undefined; readonly lease: PeriodicTask | undefined;
+  }
   | { readonly kind: 'closed' };
 
 /**
@@ -54,6 +60,8 @@ type StoreState =
 export abstract class SqlStateStore implements StateStore {
   readonly #parts: SqlStateStoreParts;
   readonly #clock: () => number;
+  /** This store's name in `store_instances` and in the `owner` of the responses it creates: host, pid and a random part. */
+  readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   #state: StoreState = { kind: 'created' };
   /** Set by the first `close()`: from then on nothing new is accepted. */
   #closing: Promise<void> | undefined;
@@ -93,7 +101,9 @@ export abstract class SqlStateStore implements StateStore {
 
   async createResponse(record: NewResponseRecord, inputItems: readonly Item[] = []): Promise<ResponseRecord> {
     return this.#write(async (db, database) => {
-      await insertUnique(db.insertInto('responses').values(responseRow(record)), `response "${record.id}" already exists`, database.isUniqueViolation);
+      // A response that is to run is owned by this instance, under its lease.
+      const owner = this.#parts.settings.leaseSeconds !== null && !TERMINAL_RESPONSE_STATUSES.has(record.status) ? this.instanceId : null;
+      await insertUnique(db.insertInto('responses').values(responseRow(record, owner)), `response "${record.id}" already exists`, database.isUniqueViolation);
       if (inputItems.length > 0) {
         const target: ItemTarget = { kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId };
         await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target, database.locking), inputItems);
@@ -233,23 +243,53 @@ export abstract class SqlStateStore implements StateStore {
     }
   }
 
+  /**
+   * Renews this instance's lease and ends the runs of instances whose lease expired (see
+   * `leaseSeconds`); the lease job calls this every third of the lease. Returns the responses it ended.
+   */
+  async renewLease(): Promise<string[]> {
+    return this.#renewLeaseOn(this.#database());
+  }
+
+  async #renewLeaseOn(database: SqlDatabase): Promise<string[]> {
+    const { leaseSeconds } = this.#parts.settings;
+    if (leaseSeconds === null) return [];
+    const ended = await database.write((db) => renewLeaseAndEndLostRuns(db, this.instanceId, Date.now(), leaseSeconds * 1000));
+    if (ended.length > 0) {
+      this.#parts.logger?.warn({ location: this.#parts.location, count: ended.length, responses: ended.slice(0, 20) },
+        'ended the running responses of a store instance whose lease expired (instance_lost)');
+    }
+    return ended;
+  }
+
   async #open(): Promise<OpenReport> {
     let database: SqlDatabase | undefined;
     try {
       const opened = await this.openDatabase();
       database = opened.database;
       const report = await this.#prepare(opened);
-      const interval = this.#parts.settings.purgeIntervalSeconds;
-      const purge = interval > 0
-        ? new PeriodicTask(() => this.purgeExpired().then(() => undefined), interval * 1000, (error) => this.#onPurgeError(error))
-        : undefined;
-      this.#state = { kind: 'open', database, purge, report };
+      // The first heartbeat before any response is created under this instance's name.
+      await this.#renewLeaseOn(database);
+      this.#state = { kind: 'open', database, report, ...this.#startJobs() };
       return report;
     } catch (error) {
       await database?.close().catch(() => undefined);
       this.#state = { kind: 'closed' };
       throw error;
     }
+  }
+
+  /** The retention purge and the lease renewal, each when configured. */
+  #startJobs(): { purge: PeriodicTask | undefined; lease: PeriodicTask | undefined } {
+    const { purgeIntervalSeconds, leaseSeconds } = this.#parts.settings;
+    return {
+      purge: purgeIntervalSeconds > 0
+        ? new PeriodicTask(() => this.purgeExpired().then(() => undefined), purgeIntervalSeconds * 1000, (error) => this.#onJobError('the retention purge', error))
+        : undefined,
+      lease: leaseSeconds !== null
+        ? new PeriodicTask(() => this.renewLease().then(() => undefined), (leaseSeconds * 1000) / 3, (error) => this.#onJobError('renewing the lease', error))
+        : undefined,
+    };
   }
 
   /** Logs the migrations, then recovers what a previous process left running. */
@@ -272,17 +312,21 @@ export abstract class SqlStateStore implements StateStore {
     const settled = this.#state;
     if (settled.kind === 'open') {
       await settled.purge?.stop();
+      if (settled.lease) {
+        await settled.lease.stop();
+        await settled.database.write((db) => forgetInstance(db, this.instanceId)).catch(() => undefined);
+      }
       await settled.database.close();
     }
     this.#state = { kind: 'closed' };
   }
 
-  #onPurgeError(error: unknown): void {
-    // A purge cut short by close() is expected; anything else is worth a line.
+  #onJobError(job: string, error: unknown): void {
+    // A job cut short by close() is expected; anything else is worth a line.
     if (StoreUnavailableError.is(error)) return;
     this.#parts.logger?.error({
       location: this.#parts.location, error: error instanceof Error ? error.message : String(error),
-    }, 'the retention purge failed; it will run again');
+    }, `${job} failed; it will run again`);
   }
 
   #unavailable(state: 'not_open' | 'closed'): StoreUnavailableError {

@@ -16,6 +16,13 @@ export interface SqlStoreSettings {
    * (reason `server_restarted`). Turn it off only when several processes share the database.
    */
   recoverOnStart: boolean;
+  /**
+   * Each store instance renews a lease (a heartbeat row) every third of this; the responses it
+   * runs name it as their owner. An instance whose heartbeat is older than this is taken for dead
+   * by the others, which end its running responses `incomplete` (reason `instance_lost`). Give
+   * every instance on a database the same value. `null`: no leases.
+   */
+  leaseSeconds: number | null;
 }
 
 export const SQL_STORE_SETTING_DEFAULTS: Readonly<SqlStoreSettings> = Object.freeze({
@@ -23,6 +30,7 @@ export const SQL_STORE_SETTING_DEFAULTS: Readonly<SqlStoreSettings> = Object.fre
   purgeIntervalSeconds: 60,
   purgeBatchSize: 500,
   recoverOnStart: true,
+  leaseSeconds: 30,
 });
 
 /** The schema properties of `SqlStoreSettings`, for each plugin's config schema. */
@@ -51,5 +59,12 @@ export const sqlStoreSettingsProperties: Record<keyof SqlStoreSettings, JsonSche
     type: 'boolean',
     default: SQL_STORE_SETTING_DEFAULTS.recoverOnStart,
     description: 'mark responses left running by a previous process incomplete (server_restarted) at start',
+  },
+  leaseSeconds: {
+    type: ['number', 'null'],
+    minimum: 1,
+    maximum: 2_000_000,
+    default: SQL_STORE_SETTING_DEFAULTS.leaseSeconds,
+    description: 'an instance renews its lease every third of this; one silent for longer is taken for dead and its running responses end incomplete (instance_lost) by another; the same on every instance; null: no leases',
   },
 };

@@ -40,6 +40,7 @@ describe('sqliteStore() plugin', () => {
       busyTimeoutMs: 5000,
       synchronous: 'normal',
       recoverOnStart: true,
+      leaseSeconds: 30,
     });
     // Never started, so nothing was created.
     await app.stop();

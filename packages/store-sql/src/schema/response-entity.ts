@@ -32,6 +32,8 @@ export const ResponseEntity = defineEntity({
     createdAt: p.type(Int64Type),
     completedAt: p.type(Int64Type).nullable(),
     expiresAt: p.type(Int64Type).nullable(),
+    // The instance (`store_instances.id`) running it while it is queued or in progress; a plain value, no foreign key.
+    owner: p.text().nullable(),
   },
   uniques: [{ name: 'responses_tenant_id_unique', properties: ['tenant', 'id'] }],
   indexes: [

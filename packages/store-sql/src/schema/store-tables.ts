@@ -37,6 +37,8 @@ export interface ResponseRow {
   created_at: number;
   completed_at: number | null;
   expires_at: number | null;
+  /** The instance running it (`store_instances.id`); null once it ended, or for rows older than leases. */
+  owner: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ItemRow {
@@ -59,9 +61,16 @@ export interface ResponseEventRow {
   data: JsonColumn;
 }
 
+export interface StoreInstanceRow {
+  id: string;
+  /** Unix ms of its last heartbeat. */
+  heartbeat_at: number;
+}
+
 export interface StoreTables {
   conversations: ConversationRow;
   responses: ResponseRow;
   items: ItemRow;
   response_events: ResponseEventRow;
+  store_instances: StoreInstanceRow;
 }
