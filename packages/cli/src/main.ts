@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The `agentport` command.
-import { AgentportError, ConfigError, MissingPortError } from '@agentport/core';
+import cluster from 'node:cluster';
+import { AgentportError, ConfigError, createLogger, LOG_LEVELS, type LogLevel, MissingPortError } from '@agentport/core';
+import { cliLogDestination } from './cli-log-destination.js';
 import { serve } from './serve-command.js';
-import { SERVE_USAGE, UsageError } from './serve-options.js';
+import { parseServeOptions, SERVE_USAGE, UsageError } from './serve-options.js';
+import { serveWorkers } from './serve-workers.js';
 
 const [command, ...args] = process.argv.slice(2);
 
@@ -10,6 +13,12 @@ async function main(): Promise<number> {
   if (command !== 'serve') {
     process.stderr.write(`${command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"\n\n`}${SERVE_USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  if (cluster.isPrimary && parseServeOptions(args).workers > 1) {
+    const destination = cliLogDestination();
+    // The workers check the config; the primary only needs its level for its own few lines.
+    const level = LOG_LEVELS.find((name: LogLevel) => name === process.env.AGENTPORT_LOG__LEVEL);
+    return serveWorkers(args, process.env, createLogger({ ...(destination ? { destination } : {}), ...(level ? { level } : {}) }));
   }
   const handle = await serve(args);
   if (!handle) return 0;
@@ -37,4 +46,7 @@ main().then(
     else process.stderr.write(`agentport: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = UsageError.is(error) ? 2 : 1;
   },
-);
+).finally(() => {
+  // A worker's channel to the primary would keep it alive after serving has ended.
+  if (cluster.isWorker) cluster.worker?.disconnect();
+});

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createApp, type Logger, TOKENS } from '@agentport/core';
 import { GATEWAY_HANDLE } from '@agentport/gateway';
 import { cliLogDestination } from './cli-log-destination.js';
@@ -30,6 +31,8 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   const app = await createApp({
     plugins,
     ...(destination ? { logDestination: destination } : {}),
+    // Lines of several workers interleave on one stdout: each says which worker wrote it.
+    ...(cluster.isWorker ? { logBase: { name: 'agentport', worker: cluster.worker?.id, pid: process.pid } } : {}),
     config: { env, ...(options.config === undefined ? {} : { file: options.config }), overrides: { ...overridesFrom(options, env), store: store.overrides } },
   });
   const { logger } = app;

@@ -10,6 +10,8 @@ export interface ServeOptions {
   db?: string;
   config?: string;
   apiKeys: string[];
+  /** Gateway processes sharing the port (node:cluster); 1: this process serves. */
+  workers: number;
   /** Arguments after `--`: start `vllm serve` with them. */
   vllmArgs: string[];
   help: boolean;
@@ -28,10 +30,14 @@ Options:
                    or postgres://user:password@host:5432/database (default: $AGENTPORT_STORE__URL)
   --config FILE    JSON config file ({"gateway": {...}, "vllm": {...}, "store": {...}})
   --api-key KEY    accept this key (KEY or KEY:TENANT); repeat for more; none = open
+  --workers N      N gateway processes on one port (default 1; more need a postgres:// --db)
   -h, --help       this text
 
 After "--", the rest starts "vllm serve <args>" (vLLM must be installed), waits until it
 answers, and stops it on exit. Every setting also has an env var: AGENTPORT_<PLUGIN>__<KEY>.`;
+
+/** More gateway processes than this on one machine is a typo, not a plan. */
+const MAX_WORKERS = 256;
 
 /** The command line does not parse; the CLI prints it with the usage text and exits 2. */
 export class UsageError extends AgentportError {
@@ -59,6 +65,7 @@ export function parseServeOptions(argv: readonly string[]): ServeOptions {
         db: { type: 'string' },
         config: { type: 'string' },
         'api-key': { type: 'string', multiple: true },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,6 +78,10 @@ export function parseServeOptions(argv: readonly string[]): ServeOptions {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${values.port}")`);
   }
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS} (got "${values.workers}")`);
+  }
   return {
     ...(values.upstream === undefined ? {} : { upstream: values.upstream }),
     ...(values.model === undefined ? {} : { model: values.model }),
@@ -79,6 +90,7 @@ export function parseServeOptions(argv: readonly string[]): ServeOptions {
     ...(values.db === undefined ? {} : { db: values.db }),
     ...(values.config === undefined ? {} : { config: values.config }),
     apiKeys: values['api-key'] ?? [],
+    workers,
     vllmArgs,
     help: values.help ?? false,
   };

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
@@ -115,6 +116,47 @@ describe('agentport serve --db postgres://', () => {
     expect(seen.incomplete_details).toEqual({ reason: 'instance_lost' });
   });
 
+  it('runs --workers 2 as two processes on one port, sharing the store, and stops them all on SIGTERM', async () => {
+    const url = await postgres.createDatabase();
+    // At debug level each request is a line, and a worker's lines carry its pid.
+    const serving = await startServe(['--workers', '2', '--port', '0', '--upstream', fake.url, '--db', url, '--api-key', 'key-a:team'], { AGENTPORT_LOG__LEVEL: 'debug' });
+    cleanups.push(serving.kill);
+    const deadline = Date.now() + 20_000;
+    while ((serving.output().match(/upstream: ready/g) ?? []).length < 2 && Date.now() < deadline) await sleep(50);
+    const banners = [...serving.output().matchAll(/API at (http:\/\/[^\s"]+)\/v1/g)].map((match) => match[1]);
+    expect(banners).toEqual([serving.url, serving.url]);
+    const workers = await childrenOf(serving.child.pid!);
+    expect(workers).toHaveLength(2);
+
+    // Each request on a connection of its own, so the cluster spreads them; each continues the previous one.
+    let previous: string | undefined;
+    for (let n = 0; n < 6; n += 1) {
+      fake.enqueue({ parts: [{ type: 'text', text: `turn ${n}` }] });
+      const body = await postOnNewConnection(`${serving.url}/v1/responses`, {
+        model: 'Qwen/Qwen3-8B', input: `question ${n}`, ...(previous ? { previous_response_id: previous } : {}),
+      });
+      expect(body.status).toBe('completed');
+      previous = body.id as string;
+    }
+    expect(lastPromptTexts().join('\n')).toContain('turn 4');
+    const pids = new Set([...serving.output().matchAll(/"pid":(\d+)[^\n]*"url":"\/v1\/responses"/g)].map((match) => Number(match[1])));
+    expect([...pids].sort()).toEqual([...workers].sort());
+
+    const exited = new Promise<number | null>((resolve) => serving.child.once('exit', resolve));
+    serving.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('refuses --workers above 1 on a SQLite file, saying why', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'agentport-workers-'));
+    cleanups.push(() => rm(cwd, { recursive: true, force: true }));
+    const { code, stderr } = await runCli(['serve', '--workers', '2', '--port', '0', '--upstream', fake.url, '--db', join(cwd, 'agentport.db')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--workers 2 needs a store several processes share');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
   it('reports the database on /readyz while it is down, and serves again once it is back', async () => {
     if (postgres.kind !== 'embedded') return expect(postgres.kind).toBe('external');
     const url = await postgres.createDatabase();
@@ -158,4 +200,33 @@ describe('agentport serve --db postgres://', () => {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The pids whose parent is `pid`, from /proc. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Field 4 is the parent pid; the command name (field 2) may hold spaces, so read after its ')'.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === pid) children.push(Number(entry));
+  }
+  return children;
+}
+
+/** POSTs JSON on a fresh connection (no keep-alive agent) with the test's key. */
+function postOnNewConnection(url: string, body: object): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, {
+      method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: 'Bearer key-a' },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { text += chunk; });
+      response.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+    });
+    request.once('error', reject);
+    request.end(JSON.stringify(body));
+  });
 }

@@ -25,6 +25,8 @@ export interface CreateAppOptions {
   readonly logger?: Logger;
   /** Where the logger createApp makes writes; JSON lines on stdout when absent. */
   readonly logDestination?: DestinationStream;
+  /** Fields on every line of the logger createApp makes (default `{ name: 'agentport' }`). */
+  readonly logBase?: Record<string, unknown>;
 }
 
 export interface App extends PortResolver {
@@ -55,7 +57,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   const loaded = await loadConfig([LOG_SECTION, ...plugins], options.config);
   const logConfig = loaded.sections.get(LOG_SECTION.name) as unknown as LogConfig;
-  const logger = options.logger ?? createLogger({ level: logConfig.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = options.logger ?? createLogger({
+    level: logConfig.level,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+    ...(options.logBase ? { base: options.logBase } : {}),
+  });
   for (const warning of loaded.warnings) logger.warn(warning);
 
   const container = new Container();
