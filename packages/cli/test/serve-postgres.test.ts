@@ -157,6 +157,27 @@ describe('agentport serve --db postgres://', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
+  it('holds a key\'s maxConcurrentRuns over every process on the database', async () => {
+    const url = await postgres.createDatabase();
+    const limit = { AGENTPORT_GATEWAY__MAX_CONCURRENT_RUNS: '2' };
+    const [a, b] = [await serveOn(url, limit), await serveOn(url, limit)];
+    const slow = { parts: [{ type: 'text' as const, text: Array.from({ length: 400 }, (_, n) => `w${n}`).join(' ') }], timing: { chunkDelayMs: 20 } };
+    fake.enqueue(slow);
+    fake.enqueue(slow);
+    const running = [
+      await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'one', background: true }),
+      await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'two', background: true }),
+    ];
+    // The key's two slots are taken on A, so B refuses a third.
+    const refused = await b.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'three' }).then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((refused as InstanceType<typeof OpenAI.RateLimitError>).message).toContain('limit 2');
+
+    for (const response of running) await b.client.responses.cancel(response.id);
+    fake.enqueue({ parts: [{ type: 'text', text: 'now there is room' }] });
+    expect((await b.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'three again' })).output_text).toBe('now there is room');
+  });
+
   it('reports the database on /readyz while it is down, and serves again once it is back', async () => {
     if (postgres.kind !== 'embedded') return expect(postgres.kind).toBe('external');
     const url = await postgres.createDatabase();

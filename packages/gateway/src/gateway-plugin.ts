@@ -43,6 +43,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         metrics: ctx.metrics,
         routes: options.routes ?? [],
         signals: resolve.tryGet(TOKENS.ResponseSignals),
+        keyLimits: resolve.tryGet(TOKENS.KeyLimits),
       });
       const address = await handle.gateway.listen();
       ctx.logger.info({ url: address }, 'listening');

@@ -1,5 +1,5 @@
 import {
-  type Agent, type IAgentModel, InProcessResponseSignals, JsonSchemaValidator, type Logger, type McpHost, type MetricRegistry, type ModelCatalog, type ResponseSignals, type StateStore,
+  type Agent, type IAgentModel, InProcessResponseSignals, JsonSchemaValidator, type Logger, type McpHost, type MetricRegistry, type ModelCatalog, type ResponseSignals, type SharedKeyLimits, type StateStore,
   type ToolProvider, ToolLoopAgent, ToolRegistry, createLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
@@ -36,6 +36,8 @@ export interface GatewayParts {
    * store's plugin binds one when it is shared. Absent: this process is the only one.
    */
   signals?: ResponseSignals;
+  /** Per-key limits every process on the store holds together; absent: this process holds its own. */
+  keyLimits?: SharedKeyLimits;
 }
 
 /** A built gateway: the fastify app and its shared context, not yet listening. */
@@ -69,8 +71,9 @@ export class Gateway {
       catalog: parts.catalog,
       mcpHost: parts.mcpHost,
       auth,
-      rateLimiter: new RateLimiter(config.requestsPerMinute, () => metrics.refused('rate_limit')),
-      runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns, () => metrics.refused('concurrent_runs')),
+      rateLimiter: new RateLimiter(config.requestsPerMinute, () => metrics.refused('rate_limit'), Date.now, parts.keyLimits),
+      runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns, () => metrics.refused('concurrent_runs'),
+        parts.keyLimits ? { limits: parts.keyLimits, logger } : undefined),
       validator,
       hostedToolTypes,
       tools,

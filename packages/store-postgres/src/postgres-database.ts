@@ -2,6 +2,7 @@ import type { Logger } from '@agentport/core';
 import { MIGRATIONS_TABLE, STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NulSafeTextPlugin } from './nul-safe-text.js';
+import { KEY_LIMIT_TABLES } from './postgres-key-limits.js';
 import type { PostgresStoreConfig } from './store-config.js';
 import { storeTypeParsers } from './type-parsers.js';
 
@@ -32,7 +33,7 @@ export function openPostgresOrm(settings: PostgresConnectionSettings, logger?: L
     },
     logger: (message) => logger?.debug({ message }, 'MikroORM'),
     // Schema comparisons (tests, tooling) leave the migration record alone.
-    schemaGenerator: { skipTables: [MIGRATIONS_TABLE] },
+    schemaGenerator: { skipTables: [MIGRATIONS_TABLE, ...KEY_LIMIT_TABLES] },
   });
 }
 

@@ -1,9 +1,10 @@
-import { AgentportError, type Logger } from '@agentport/core';
+import { AgentportError, type Logger, type SharedKeyLimits } from '@agentport/core';
 import { applyMigrations, checkedStoreConfig, SqlStateStore, type OpenedDatabase } from '@agentport/store-sql';
 import { DatabaseOpenError, POSTGRES_STORE_IDENTITY } from './errors.js';
 import { POSTGRES_MIGRATION_DIALECT } from './migrations/migration-dialect.js';
 import { STORE_MIGRATIONS } from './migrations/store-migrations.js';
 import { openPostgresOrm, PostgresDatabase } from './postgres-database.js';
+import { PostgresKeyLimits } from './postgres-key-limits.js';
 import { POSTGRES_STORE_DEFAULTS, postgresStoreConfigSchema, type PostgresStoreConfig } from './store-config.js';
 
 export type { OpenReport } from '@agentport/store-sql';
@@ -26,6 +27,8 @@ export interface PostgresStateStoreOptions extends Partial<PostgresStoreConfig> 
 export class PostgresStateStore extends SqlStateStore {
   readonly #config: PostgresStoreConfig;
   readonly #logger: Logger | undefined;
+  /** Per-key limits every process on this database holds together (usable once the store is open). */
+  readonly keyLimits: SharedKeyLimits = new PostgresKeyLimits((operation) => this.inTransaction(operation), this.instanceId);
 
   constructor(options: PostgresStateStoreOptions = {}) {
     const { logger, clock, ...given } = options;

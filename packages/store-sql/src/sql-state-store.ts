@@ -345,6 +345,11 @@ export abstract class SqlStateStore implements StateStore {
     return this.#database().read(operation);
   }
 
+  /** One write transaction on the open database, for a driver's own tables (e.g. PostgreSQL's shared key limits). */
+  protected inTransaction<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
+    return this.#write((db) => operation(db));
+  }
+
   async #write<T>(operation: (db: StoreDb, database: SqlDatabase) => Promise<T>): Promise<T> {
     const database = this.#database();
     return database.write((db) => operation(db, database));

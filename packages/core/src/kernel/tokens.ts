@@ -6,6 +6,7 @@ import type { McpHost } from '../tools/mcp-host.js';
 import type { ToolProvider } from '../tools/tool-provider.js';
 import type { MetricRegistry } from '../metrics/metric-registry.js';
 import type { ResponseSignals } from '../live/response-signals.js';
+import type { SharedKeyLimits } from '../live/shared-key-limits.js';
 import type { Logger } from './logger.js';
 import { definePort } from './port-token.js';
 
@@ -21,6 +22,8 @@ export const TOKENS = {
    * store; without it the gateway uses `InProcessResponseSignals`.
    */
   ResponseSignals: definePort<ResponseSignals>('ResponseSignals', { providedBy: '@agentport/store-postgres: postgresStore()' }),
+  /** Optional: per-key limits held by every process on one store together; without it each gateway holds its own. */
+  KeyLimits: definePort<SharedKeyLimits>('KeyLimits', { providedBy: '@agentport/store-postgres: postgresStore()' }),
   ToolProvider: definePort<ToolProvider>('ToolProvider', {
     providedBy: '@agentport/tools-builtin, or staticToolProvider() from @agentport/core',
     multiple: true,

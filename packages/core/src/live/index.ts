@@ -1,2 +1,3 @@
 export * from './response-signals.js';
 export * from './in-process-response-signals.js';
+export * from './shared-key-limits.js';

@@ -11,9 +11,9 @@ export interface CallerIdentity {
  * The one check every `/v1` request and every WebSocket upgrade passes: the bearer key's
  * tenant (a 401 ApiError otherwise), and one request off the key's rate limit (a 429).
  */
-export function identifyCaller(ctx: GatewayContext, authorization: string | undefined, remoteAddress: string | undefined): CallerIdentity {
+export async function identifyCaller(ctx: GatewayContext, authorization: string | undefined, remoteAddress: string | undefined): Promise<CallerIdentity> {
   const { tenant, key } = ctx.auth.authenticate(authorization);
   const apiKeyId = ctx.auth.isOpen ? `ip:${remoteAddress ?? 'unknown'}` : key;
-  ctx.rateLimiter.take(apiKeyId);
+  await ctx.rateLimiter.take(apiKeyId);
   return { tenant, apiKeyId };
 }

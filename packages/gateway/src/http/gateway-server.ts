@@ -55,7 +55,7 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   registerOperationRoutes(app, ctx);
   await app.register(async (v1) => {
     v1.addHook('onRequest', async (request) => {
-      const caller = identifyCaller(ctx, request.headers.authorization, request.ip);
+      const caller = await identifyCaller(ctx, request.headers.authorization, request.ip);
       request.tenant = caller.tenant;
       request.apiKeyId = caller.apiKeyId;
     });

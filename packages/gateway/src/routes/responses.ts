@@ -20,7 +20,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     if (params.ignoredToolTypes.length > 0) {
       request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
     }
-    const release = ctx.runLimiter.acquire(request.apiKeyId);
+    const release = await ctx.runLimiter.acquire(request.apiKeyId);
     if (params.stream) return streamResponse(ctx, request, reply, params, release);
 
     let handle: RunHandle;

@@ -188,7 +188,7 @@ export class ResponsesConnection {
 
   private async handleCreate(frame: CreateFrame, current: CurrentRequest): Promise<void> {
     const { ctx, identity } = this;
-    ctx.rateLimiter.take(identity.apiKeyId);
+    await ctx.rateLimiter.take(identity.apiKeyId);
     const params = parseCreateResponse(frame.body, ctx.parseOptions);
     params.stream = true;
     if (params.ignoredToolTypes.length > 0) {
@@ -203,7 +203,7 @@ export class ResponsesConnection {
     }
     // The client left while the request was being checked: nobody would see the run.
     if (this.state === 'closing' || this.state === 'closed') return;
-    const release = ctx.runLimiter.acquire(identity.apiKeyId);
+    const release = await ctx.runLimiter.acquire(identity.apiKeyId);
     try {
       const bridge = frame.clientToolLoop
         ? new ConnectionToolBridge(new Set(params.functionTools.map((tool) => tool.name)), ctx.config.wsToolResultTimeoutMs)

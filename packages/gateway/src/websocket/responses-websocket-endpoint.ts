@@ -31,7 +31,7 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
   const keepalive = new KeepaliveSweeper(config.wsPingIntervalMs);
   let closing = false;
 
-  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  app.server.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if ((request.url ?? '/').split('?')[0] !== RESPONSES_WEBSOCKET_PATH) {
       // Another part of the gateway may serve this path.
@@ -46,11 +46,13 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
     }
     let identity: ConnectionIdentity;
     try {
-      identity = identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress);
+      identity = await identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress);
     } catch (error) {
       refuseUpgrade(socket, asApiError(error));
       return;
     }
+    // The check may have waited on the store: the client may be gone by now.
+    if (socket.destroyed) return;
     server.handleUpgrade(request, socket, head, (ws) => {
       const connection = new ResponsesConnection(ws, socket, ctx, identity, request.headers['x-request-id']?.toString() ?? newRequestId());
       connections.add(connection);
