@@ -12,6 +12,7 @@ export {
 } from './request-mapper.js';
 export { RetryPolicy, type RetryPolicyOptions } from './retry-policy.js';
 export * from './vllm-agent-model.js';
+export { ReplicaRouter, type Replica, type ReplicaRouterOptions, type Route, type RouteReason } from './replica-router.js';
 export * from './vllm-config.js';
 export { VllmHttpClient, type HttpCallOptions, type ResponseTextStream, type StreamResponse, type VllmHttpClientOptions } from './vllm-http-client.js';
 export * from './vllm-model-info.js';

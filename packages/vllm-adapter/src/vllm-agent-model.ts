@@ -16,8 +16,9 @@ import {
   silentLogger,
 } from '@agentport/core';
 import { CallScope } from './call-scope.js';
-import { ConnectionPoolMetrics } from './connection-pool-metrics.js';
+import { ConnectionPoolMetrics, type ConnectionPoolState } from './connection-pool-metrics.js';
 import { readChatResponse } from './chat-stream-reader.js';
+import { type Replica, ReplicaRouter } from './replica-router.js';
 import { mapChatCompletionRequest, preflightRequest } from './request-mapper.js';
 import { RetryPolicy } from './retry-policy.js';
 import { ChatStreamDecoder } from './stream-decoder.js';
@@ -66,8 +67,13 @@ export function createVllmHttpClient(config: VllmConfig, onConnectionWait?: (sec
 export class VllmAgentModel implements IAgentModel {
   readonly specificationVersion = AGENT_MODEL_SPEC_VERSION;
   readonly config: Readonly<VllmConfig>;
+  /** The client of `baseUrl`. */
   readonly client: VllmHttpClient;
+  /** Which replica (`baseUrl`, then `replicaUrls`) each call goes to. */
+  readonly router: ReplicaRouter;
   private readonly ownsClient: boolean;
+  /** The clients of `replicaUrls`, always this model's own. */
+  private readonly replicaClients: VllmHttpClient[];
   private readonly logger: Logger;
   private readonly validator: JsonSchemaValidator;
   private readonly retryPolicy: RetryPolicy;
@@ -78,10 +84,20 @@ export class VllmAgentModel implements IAgentModel {
     const { client, logger, validator, metrics, ...config } = options;
     this.config = resolveVllmConfig(config);
     const pool = metrics && !client ? new ConnectionPoolMetrics(metrics) : undefined;
-    this.client = client ?? createVllmHttpClient(this.config, pool && ((seconds) => pool.observeWait(seconds)));
-    pool?.watch(this.client);
+    const onWait = pool && ((seconds: number) => pool.observeWait(seconds));
+    this.client = client ?? createVllmHttpClient(this.config, onWait);
+    this.replicaClients = this.config.replicaUrls.map((baseUrl) => createVllmHttpClient({ ...this.config, baseUrl }, onWait));
+    const clients = [this.client, ...this.replicaClients];
+    pool?.watch({ poolState: () => sumPoolStates(clients.map((each) => each.poolState())) });
     this.ownsClient = client === undefined;
     this.logger = logger ?? silentLogger;
+    this.router = new ReplicaRouter(clients, {
+      healthCheckMs: this.config.replicaHealthCheckMs,
+      maxRememberedSessions: this.config.maxRememberedSessions,
+      probe: (replica) => this.answers(replica),
+      logger: this.logger,
+      ...(metrics ? { metrics } : {}),
+    });
     this.validator = validator ?? new JsonSchemaValidator();
     this.retryPolicy = new RetryPolicy({
       maxRetries: this.config.maxRetries,
@@ -119,11 +135,11 @@ export class VllmAgentModel implements IAgentModel {
     return collectModelResponse(this.stream(request, options));
   }
 
-  /** The models the server lists, with their context length. */
-  async listModels(options: { signal?: AbortSignal } = {}): Promise<VllmModelInfo[]> {
+  /** The models the server (at `baseUrl`) lists, with their context length. */
+  async listModels(options: { signal?: AbortSignal; client?: VllmHttpClient } = {}): Promise<VllmModelInfo[]> {
     const scope = new CallScope(options.signal, this.config.requestTimeoutMs);
     try {
-      const body = await this.client.getJson('/models', { signal: scope.signal, idleTimeoutMs: this.config.streamIdleTimeoutMs });
+      const body = await (options.client ?? this.client).getJson('/models', { signal: scope.signal, idleTimeoutMs: this.config.streamIdleTimeoutMs });
       return parseModelList(body);
     } finally {
       scope.dispose();
@@ -170,9 +186,21 @@ export class VllmAgentModel implements IAgentModel {
     return signal ? raceWithAbort(this.discovery, signal) : this.discovery;
   }
 
-  /** Closes the pooled connections when the model owns its client. */
+  /** Closes the pooled connections (of `baseUrl` when the model owns its client) and stops health checks. */
   close(): void {
+    this.router.close();
     if (this.ownsClient) this.client.close();
+    for (const replica of this.replicaClients) replica.close();
+  }
+
+  /** A replica's health check: it lists models within the connect timeout. */
+  private async answers(replica: Replica): Promise<boolean> {
+    try {
+      await this.listModels({ client: replica.client, signal: AbortSignal.timeout(this.config.connectTimeoutMs) });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async *run(request: ModelRequest, options: CallOptions): AsyncGenerator<ModelStreamEvent> {
@@ -192,14 +220,18 @@ export class VllmAgentModel implements IAgentModel {
       for (const warning of preflight.warnings) yield { type: 'warning', warning };
 
       let body: string | undefined;
+      let failed: Replica | undefined;
       for (let attempt = 1; ; attempt += 1) {
         // Once the caller has seen part of the answer, a retry would show it twice.
         let delivered = false;
         let finished = false;
         let failure: ModelError | undefined;
+        // A retry goes to another replica than the one that just failed, when there is one.
+        const { replica } = this.router.route(options.session, failed);
+        replica.inFlight += 1;
         try {
           body ??= await this.chatBody(request, scope.signal);
-          const response = await this.client.postStream('/chat/completions', body, { signal: scope.signal, idleTimeoutMs });
+          const response = await replica.client.postStream('/chat/completions', body, { signal: scope.signal, idleTimeoutMs });
           attempt: for await (const batch of readChatResponse(response, this.decoderFor(request), this.config.maxEventBytes)) {
             for (const event of batch) {
               if (event.type === 'error') {
@@ -219,9 +251,15 @@ export class VllmAgentModel implements IAgentModel {
         } catch (error) {
           // The client turns every network failure into a ModelError; anything else is a bug, not worth a retry.
           failure = ModelError.is(error) ? error : unexpectedFailure(error);
+        } finally {
+          replica.inFlight -= 1;
         }
         if (finished) return;
         failure = scope.stopReason ?? failure ?? new ModelError('invalid_chunk', 'vLLM stream ended without a terminal event');
+        if (scope.stopReason === undefined && saysReplicaIsUnwell(failure)) {
+          this.router.markFailing(replica);
+          failed = replica;
+        }
         if (!this.retryPolicy.shouldRetry(failure, attempt, delivered)) {
           yield { type: 'error', error: failure };
           return;
@@ -253,6 +291,17 @@ export class VllmAgentModel implements IAgentModel {
       newToolCallId: () => `call_${randomUUID().replaceAll('-', '')}`,
     });
   }
+}
+
+/** A failure that is the replica's, not the request's: it cannot be reached, or it answered 5xx. */
+function saysReplicaIsUnwell(error: ModelError): boolean {
+  return error.code === 'transport' || (error.code === 'provider_error' && (error.status === undefined || error.status >= 500));
+}
+
+function sumPoolStates(states: readonly ConnectionPoolState[]): ConnectionPoolState {
+  return states.reduce((sum, state) => ({
+    active: sum.active + state.active, idle: sum.idle + state.idle, waiting: sum.waiting + state.waiting,
+  }), { active: 0, idle: 0, waiting: 0 });
 }
 
 function unexpectedFailure(error: unknown): ModelError {

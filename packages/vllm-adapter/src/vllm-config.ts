@@ -19,6 +19,17 @@ export const STRICT_AUTO_TOOL_CHOICE_MODES: readonly StrictAutoToolChoice[] = ['
 export interface VllmConfig {
   /** The OpenAI-compatible root, ending in `/v1`. */
   baseUrl: string;
+  /**
+   * More roots serving the same model (vLLM replicas). With any, each call goes to one: a new
+   * conversation to the replica with the fewest calls in flight, its continuations to the replica
+   * that served it (its KV cache holds the prefix); a failing replica is skipped until it answers
+   * its health check.
+   */
+  replicaUrls: string[];
+  /** How often a replica taken out for failing is asked `GET /models` until it answers. */
+  replicaHealthCheckMs: number;
+  /** Conversations whose replica is remembered; the least recently used are forgotten past it. */
+  maxRememberedSessions: number;
   /** The served model name; when absent, the first one `GET /v1/models` lists, looked up once. */
   model?: string;
   /** Sent as `Authorization: Bearer …` (vLLM's `--api-key`). */
@@ -52,6 +63,9 @@ export interface VllmConfig {
 
 export const VLLM_CONFIG_DEFAULTS: Readonly<Omit<VllmConfig, 'model' | 'apiKey'>> = Object.freeze({
   baseUrl: 'http://127.0.0.1:8000/v1',
+  replicaUrls: [],
+  replicaHealthCheckMs: 5_000,
+  maxRememberedSessions: 100_000,
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 600_000,
   streamIdleTimeoutMs: 60_000,
@@ -85,6 +99,14 @@ export const vllmConfigSchema: JsonSchema = {
       default: VLLM_CONFIG_DEFAULTS.baseUrl,
       description: 'vLLM OpenAI-compatible root URL, ending in /v1',
     },
+    replicaUrls: {
+      type: 'array',
+      items: { type: 'string', pattern: '^https?://' },
+      default: [],
+      description: 'more vLLM roots serving the same model: new conversations go to the replica with the fewest calls in flight, continuations to the one that served them (prefix cache), a failing one is skipped until healthy; choices in /metrics (agentport_upstream_routes_total)',
+    },
+    replicaHealthCheckMs: positiveInteger(VLLM_CONFIG_DEFAULTS.replicaHealthCheckMs, 'ms between GET /models checks of a replica taken out for failing; it serves again once one answers'),
+    maxRememberedSessions: positiveInteger(VLLM_CONFIG_DEFAULTS.maxRememberedSessions, 'conversations whose replica is remembered for their continuations; the least recently used are forgotten (their next turn is placed by a hash of the conversation)'),
     model: { type: 'string', minLength: 1, description: 'served model name; default: the first one /v1/models lists' },
     apiKey: { type: 'string', minLength: 1, description: "vLLM's --api-key" },
     connectTimeoutMs: positiveInteger(VLLM_CONFIG_DEFAULTS.connectTimeoutMs, 'longest wait for a TCP connection, in ms; then the attempt fails'),
@@ -125,5 +147,5 @@ export const vllmConfigSchema: JsonSchema = {
 /** A full config from a partial one, for code that builds the model without the kernel. */
 export function resolveVllmConfig(partial: Partial<VllmConfig> = {}): VllmConfig {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined));
-  return { ...VLLM_CONFIG_DEFAULTS, chatTemplateKwargs: {}, ...defined };
+  return { ...VLLM_CONFIG_DEFAULTS, chatTemplateKwargs: {}, replicaUrls: [], ...defined };
 }

@@ -1,7 +1,7 @@
 import type { FunctionCallItem, Item } from '../items/item.js';
 import type { IAgentModel } from '../model/agent-model.js';
 import { ModelError } from '../model/model-error.js';
-import type { ModelRequest } from '../model/model-request.js';
+import type { ModelRequest, ModelSession } from '../model/model-request.js';
 import type { ModelFinishReason } from '../model/model-stream-event.js';
 import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
 import type { AgentEvent } from './agent-event.js';
@@ -34,6 +34,8 @@ export interface ModelStepOptions {
   selfRenderingTools: ReadonlySet<string>;
   /** Hold the answer text back (structured output is shown only once validated). */
   holdText: boolean;
+  /** The conversation the call belongs to, for a provider that routes by it. */
+  session?: ModelSession;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function* streamModelStep(
   };
 
   try {
-    for await (const event of model.stream(request, { signal: options.signal })) {
+    for await (const event of model.stream(request, { signal: options.signal, ...(options.session ? { session: options.session } : {}) })) {
       if (options.signal.aborted) return yield* stopped();
       switch (event.type) {
         case 'reasoning-delta':

@@ -2,7 +2,7 @@ import type { Item, MessageItem } from '../items/item.js';
 import { newId } from '../items/ids.js';
 import type { IAgentModel } from '../model/agent-model.js';
 import type { ModelMessage } from '../model/model-message.js';
-import type { ModelRequest, ModelToolChoice } from '../model/model-request.js';
+import type { ModelRequest, ModelSession, ModelToolChoice } from '../model/model-request.js';
 import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
 import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
 import type { Tool } from '../tools/tool.js';
@@ -98,6 +98,7 @@ export class ToolLoopAgent implements Agent {
     if (settled.kind === 'over_limit') return yield incomplete('max_tool_calls', usage);
     toolCallsMade += settled.toolCalls;
 
+    const session = sessionOf(run, ctx.tenant);
     for (let step = 1; ; step += 1) {
       if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
       if (step > maxSteps) return yield incomplete('max_steps', usage);
@@ -108,6 +109,7 @@ export class ToolLoopAgent implements Agent {
         signal: ctx.signal,
         selfRenderingTools,
         holdText: run.output !== undefined,
+        ...(session ? { session } : {}),
       });
       produced.push(...outcome.items);
       usage = addUsage(usage, outcome.usage);
@@ -211,4 +213,13 @@ function* emitMessage(text: string, produced: Item[]): Generator<AgentEvent> {
   };
   produced.push(item);
   yield { type: 'item.done', item };
+}
+
+/**
+ * The run's conversation, named by its first item (the first input of its first turn, the same
+ * in every later turn, whether they chain by `previous_response_id` or share a conversation).
+ */
+function sessionOf(run: AgentRun, tenant: string): ModelSession | undefined {
+  const first = run.history[0] ?? run.input[0];
+  return first ? { key: `${tenant}\u0000${first.id}`, continues: run.history.length > 0 } : undefined;
 }

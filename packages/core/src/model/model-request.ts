@@ -44,4 +44,15 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Longest wait between two stream chunks, in milliseconds. */
   idleTimeoutMs?: number;
+  /**
+   * The conversation this call belongs to, the same for every call of it: a provider with several
+   * replicas sends its calls to the one whose cache holds its prefix. `continues`: earlier turns
+   * exist (some replica may hold them); false for a conversation's first turn.
+   */
+  session?: ModelSession;
+}
+
+export interface ModelSession {
+  readonly key: string;
+  readonly continues: boolean;
 }
