@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // The `agentport` command.
 import { AgentportError, ConfigError, MissingPortError } from '@agentport/core';
+import { demo } from './demo-command.js';
+import { DEMO_USAGE } from './demo-options.js';
 import { serve } from './serve-command.js';
 import { SERVE_USAGE, UsageError } from './serve-options.js';
 
 const [command, ...args] = process.argv.slice(2);
+const USAGE = `${SERVE_USAGE}\n\n${DEMO_USAGE}`;
+/** The usage text a bad command line is answered with. */
+const commandUsage = command === 'demo' ? DEMO_USAGE : command === 'serve' ? SERVE_USAGE : USAGE;
 
 async function main(): Promise<number> {
-  if (command !== 'serve') {
-    process.stderr.write(`${command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"\n\n`}${SERVE_USAGE}\n`);
+  if (command !== 'serve' && command !== 'demo') {
+    process.stderr.write(`${command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"\n\n`}${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;
   }
-  const handle = await serve(args);
+  const handle = command === 'demo' ? await demo(args) : await serve(args);
   if (!handle) return 0;
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -30,7 +35,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    if (UsageError.is(error)) process.stderr.write(`${error.message}\n\n${SERVE_USAGE}\n`);
+    if (UsageError.is(error)) process.stderr.write(`${error.message}\n\n${commandUsage}\n`);
     else if (ConfigError.is(error) || MissingPortError.is(error)) process.stderr.write(`${error.message}\n`);
     // A typed error says what is wrong and what to change; a stack adds nothing for the operator.
     else if (AgentportError.is(error)) process.stderr.write(`agentport: ${error.message} (${error.code})\n`);
