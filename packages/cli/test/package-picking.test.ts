@@ -287,7 +287,7 @@ describe('(a) core + gateway + an own IAgentModel + the memory store, installed 
   it('loads every exports entry of its @agentport packages (the test kits only lack their optional peers)', async () => {
     const entries = await importEveryExport(projectA);
     expect(entries.map((entry) => entry.specifier).sort()).toEqual([
-      '@agentport/core', '@agentport/core/testing', '@agentport/gateway', '@agentport/gateway/testing',
+      '@agentport/core', '@agentport/core/scripted-model', '@agentport/core/testing', '@agentport/gateway', '@agentport/gateway/testing',
     ]);
     expect(entries.filter((entry) => !entry.specifier.endsWith('/testing')).every((entry) => entry.loaded && entry.exportCount! > 0)).toBe(true);
     expect(await exportProblems(projectA)).toEqual([]);
@@ -327,7 +327,7 @@ describe('(b) core + vllm-adapter for a script that runs an agent, installed fro
   it('loads every exports entry of its @agentport packages (the test kits only lack their optional peers)', async () => {
     const entries = await importEveryExport(projectB);
     expect(entries.map((entry) => entry.specifier).sort()).toEqual([
-      '@agentport/core', '@agentport/core/testing', '@agentport/vllm-adapter', '@agentport/vllm-adapter/testing',
+      '@agentport/core', '@agentport/core/scripted-model', '@agentport/core/testing', '@agentport/vllm-adapter', '@agentport/vllm-adapter/testing',
     ]);
     expect(entries.filter((entry) => !entry.specifier.endsWith('/testing')).every((entry) => entry.loaded && entry.exportCount! > 0)).toBe(true);
     expect(await exportProblems(projectB)).toEqual([]);
