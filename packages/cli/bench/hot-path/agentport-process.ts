@@ -1,16 +1,18 @@
 /**
- * agentport as `agentport serve` composes it (vLLM adapter, SQLite store on a temp file, the
+ * agentport as `agentport serve` composes it (vLLM adapter, the store `--db` names: a SQLite temp file or a PostgreSQL URL, the
  * gateway, the shipped defaults unless overridden), in its own process. Config overrides come
  * as one JSON argument `{ "gateway": {…}, "vllm": {…} }`. Sends `{ url }` to the parent once
  * it serves.
  *
- *   node agentport-process.ts <upstream /v1 url> <sqlite path> <api key> [overrides JSON]
+ *   node agentport-process.ts <upstream /v1 url> <sqlite path or postgres:// url> <api key> [overrides JSON]
  */
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve } from '@agentport/cli';
 
 const [upstream = '', db = '', apiKey = '', overrides = '{}'] = process.argv.slice(2);
-const configFile = `${db}.config.json`;
+const configFile = join(tmpdir(), `agentport-bench-${process.pid}.config.json`);
 writeFileSync(configFile, overrides);
 const handle = await serve(
   ['--upstream', upstream, '--db', db, '--port', '0', '--api-key', apiKey, '--config', configFile],

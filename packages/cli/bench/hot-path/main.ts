@@ -7,7 +7,10 @@
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
  * token rate against direct, errors and 429s. Loopback only.
  *
- *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off]
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--db=postgres]
+ *
+ * `--db=postgres`: the store-on sides use PostgreSQL (the server AGENTPORT_TEST_POSTGRES_URL names, or an
+ * embedded one on 127.0.0.1) instead of SQLite.
  *
  * Writes `.bench-results/hot-path.json` and prints a markdown table.
  */
@@ -16,6 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
 import { cpuBetween, readProcessCpu } from './proc-cpu.ts';
 import { type SideKind, makeClient, type StreamOutcome } from './stream-clients.ts';
 import { markdownReport, type Row, summarize } from './report.ts';
@@ -115,7 +119,8 @@ async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
   const bare = await startProcess('bare-proxy-process.ts', [upstream.url], pin ? '1' : undefined);
   const profileDir = join(repoRoot, '.bench-results', 'profiles');
   if (args.has('profile')) mkdirSync(profileDir, { recursive: true });
-  const agentport = await startProcess('agentport-process.ts', [upstream.url, join(dbDir, `${mode.name}.db`), API_KEY, JSON.stringify(overrides)],
+  const db = postgres ? await postgres.createDatabase() : join(dbDir, `${mode.name}.db`);
+  const agentport = await startProcess('agentport-process.ts', [upstream.url, db, API_KEY, JSON.stringify(overrides)],
     pin ? '1' : undefined, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=agentport-${mode.name}-${Date.now()}.cpuprofile`] : []);
   const urls = { upstream: upstream.url, bare: bare.url, agentport: agentport.url };
   const pids = { upstream: upstream.child.pid!, bare: bare.child.pid!, agentport: agentport.child.pid! };
@@ -141,6 +146,7 @@ async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
 }
 
 const dbDir = mkdtempSync(join(tmpdir(), 'agentport-hot-path-'));
+const postgres: TestPostgres | undefined = args.get('db') === 'postgres' ? await startTestPostgres() : undefined;
 const rows: Row[] = [];
 const loadBefore = loadavg();
 const startedAt = new Date().toISOString();
@@ -148,9 +154,10 @@ try {
   for (const mode of MODES) await runMode(mode, dbDir, rows);
 } finally {
   rmSync(dbDir, { recursive: true, force: true });
+  await postgres?.stop();
 }
 const result = {
-  startedAt, quick, rowSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'),
+  startedAt, quick, rowSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'), store: postgres ? 'postgres' : 'sqlite',
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   load: { before: loadBefore, after: loadavg() }, rows,
 };
