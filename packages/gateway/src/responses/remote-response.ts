@@ -21,7 +21,13 @@ const CANCEL_POLL_MS = 50;
  */
 export async function cancelElsewhere(ctx: GatewayContext, tenant: string, responseId: string): Promise<boolean> {
   if (ctx.signals.reach !== 'shared') return false;
-  await ctx.signals.send({ type: 'cancel', tenant, responseId });
+  try {
+    await ctx.signals.send({ type: 'cancel', tenant, responseId });
+  } catch (error) {
+    // Without the channel no other process hears it: the caller ends the response in the store.
+    ctx.logger.warn({ responseId, error: String(error) }, 'could not signal a cancel to the other processes');
+    return false;
+  }
   const deadline = Date.now() + ctx.config.remoteCancelWaitMs;
   for (;;) {
     const record = await ctx.store.getResponse(tenant, responseId);

@@ -147,7 +147,12 @@ async function replayResponse(ctx: GatewayContext, request: FastifyRequest, repl
       stop();
     }
   } else {
-    await followStoredEvents(ctx, request.tenant, id, stored!, sse);
+    try {
+      await followStoredEvents(ctx, request.tenant, id, stored!, sse);
+    } catch (error) {
+      // The store failed mid-follow: the client gets the stream's end, not a hung connection.
+      request.log.warn({ responseId: id, error: String(error) }, 'following a response from the event log failed');
+    }
   }
   sse.end();
 }
