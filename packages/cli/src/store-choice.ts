@@ -1,5 +1,5 @@
 import type { AnyPlugin } from '@agentport/core';
-import { postgresStore } from '@agentport/store-postgres';
+import { postgresStore, redactedUrl } from '@agentport/store-postgres';
 import { sqliteStore } from '@agentport/store-sqlite';
 import { UsageError } from './serve-options.js';
 
@@ -29,7 +29,7 @@ export function chooseStore(db: string | undefined, env: NodeJS.ProcessEnv): Sto
 function postgresChoice(url: string, source: string): StoreChoice {
   const scheme = URL_LIKE.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined || !POSTGRES_SCHEMES.has(scheme)) {
-    throw new UsageError(`${source} "${redactPassword(url)}" names an unsupported database${scheme ? ` scheme "${scheme}"` : ''}: `
+    throw new UsageError(`${source} "${redactedUrl(url)}" names an unsupported database${scheme ? ` scheme "${scheme}"` : ''}: `
       + 'give a SQLite file path (e.g. ./data/agentport.db) or a postgres://user:password@host:5432/database URL');
   }
   return { kind: 'postgres', url };
@@ -40,8 +40,4 @@ export function storePlugin(choice: StoreChoice): { plugin: AnyPlugin; overrides
   return choice.kind === 'postgres'
     ? { plugin: postgresStore(), overrides: { url: choice.url } }
     : { plugin: sqliteStore(), overrides: choice.path === undefined ? {} : { path: choice.path } };
-}
-
-function redactPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }

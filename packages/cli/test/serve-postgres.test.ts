@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
 import { readSseEvents } from '@agentport/gateway/testing';
@@ -218,10 +219,6 @@ describe('agentport serve --db postgres://', () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** The pids whose parent is `pid`, from /proc. */
 async function childrenOf(pid: number): Promise<number[]> {

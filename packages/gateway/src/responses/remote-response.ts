@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TERMINAL_RESPONSE_STATUSES, type StoredEvent } from '@agentport/core';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { GatewayContext } from '../http/gateway-context.js';
@@ -108,8 +109,4 @@ class Wakeup {
       this.#resolve = done;
     });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
