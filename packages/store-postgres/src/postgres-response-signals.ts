@@ -32,6 +32,7 @@ export class PostgresResponseSignals implements ResponseSignals {
   readonly #listeners = new Set<ResponseSignalListener>();
   #connection: Connection = { state: 'idle' };
   #reconnect: NodeJS.Timeout | undefined;
+  #sending: Promise<void> = Promise.resolve();
 
   constructor(options: PostgresResponseSignalsOptions) {
     this.#options = options;
@@ -42,9 +43,14 @@ export class PostgresResponseSignals implements ResponseSignals {
     await this.#client();
   }
 
-  async send(signal: ResponseSignal): Promise<void> {
-    const client = await this.#client();
-    await client.query('select pg_notify($1, $2)', [RESPONSE_SIGNALS_CHANNEL, encodeSignal(signal)]);
+  send(signal: ResponseSignal): Promise<void> {
+    // One query at a time on the connection (pg deprecates overlapping ones), in the order sent.
+    const sent = this.#sending.then(async () => {
+      const client = await this.#client();
+      await client.query('select pg_notify($1, $2)', [RESPONSE_SIGNALS_CHANNEL, encodeSignal(signal)]);
+    });
+    this.#sending = sent.catch(() => undefined);
+    return sent;
   }
 
   listen(listener: ResponseSignalListener): () => void {

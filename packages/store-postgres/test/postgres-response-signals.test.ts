@@ -39,6 +39,26 @@ describe('PostgreSQL response signals', () => {
     }
   });
 
+  it('delivers signals sent all at once in the order they were sent', async () => {
+    const url = await server.createDatabase();
+    const [sender, other] = [new PostgresResponseSignals({ url, connectTimeoutMs: 2_000 }), new PostgresResponseSignals({ url, connectTimeoutMs: 2_000 })];
+    await Promise.all([sender.open(), other.open()]);
+    try {
+      const heard: number[] = [];
+      const all = new Promise<void>((resolve) => other.listen((signal) => {
+        if (signal.type === 'events') heard.push(signal.lastSequence);
+        if (heard.length === 200) resolve();
+      }));
+      // Not awaited one by one: a run's event flushes and a cancel can overlap.
+      await Promise.all(Array.from({ length: 200 }, (_, sequence) =>
+        sender.send({ type: 'events', tenant: 't', responseId: 'resp_order', lastSequence: sequence })));
+      await all;
+      expect(heard).toEqual(Array.from({ length: 200 }, (_, sequence) => sequence));
+    } finally {
+      await Promise.all([sender.close(), other.close()]);
+    }
+  });
+
   it('listens again after the server drops its connection', async () => {
     const url = await server.createDatabase();
     const listener = new PostgresResponseSignals({ url, connectTimeoutMs: 2_000, reconnectDelayMs: 50 });

@@ -7,20 +7,25 @@
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
  * token rate against direct, errors and 429s. Loopback only.
  *
- *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--db=postgres]
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--db=postgres] [--workers=2]
+ *
+ * `--workers=N`: agentport runs as `agentport serve --workers N` (the CLI's primary and N workers on one port; more than one needs
+ * `--db=postgres`); its CPU is the whole process tree's.
  *
  * `--db=postgres`: the store-on sides use PostgreSQL (the server AGENTPORT_TEST_POSTGRES_URL names, or an
  * embedded one on 127.0.0.1) instead of SQLite.
  *
  * Writes `.bench-results/hot-path.json` and prints a markdown table.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
-import { cpuBetween, readProcessCpu } from './proc-cpu.ts';
+import { startAgentportCluster } from './agentport-cluster.ts';
+import { cpuBetween, readProcessTreeCpu } from './proc-cpu.ts';
+import { type Started, stopProcess } from './started-process.ts';
 import { type SideKind, makeClient, type StreamOutcome } from './stream-clients.ts';
 import { markdownReport, type Row, summarize } from './report.ts';
 
@@ -56,6 +61,7 @@ const rowSeconds = Number(args.get('row-seconds') ?? (quick ? 1 : 4));
 const warmupStreams = quick ? 8 : 32;
 const pickStreams = args.get('streams')?.split(',').map(Number);
 const pickSides = args.get('sides')?.split(',');
+const workers = args.has('workers') ? Number(args.get('workers')) : undefined;
 const MODES: Mode[] = [
   { name: 'paced', intervalMs: 10, tokens: 50, streams: [1, 16, 64, 256] },
   { name: 'full', intervalMs: 0, tokens: 200, streams: [16] },
@@ -64,8 +70,6 @@ const MODES: Mode[] = [
 const overrides = args.has('lift-limits')
   ? { gateway: { maxConcurrentRuns: 4096, requestsPerMinute: 0 }, vllm: { maxConnections: 4096 } }
   : {};
-
-interface Started { child: ChildProcess; url: string }
 
 /** Starts one of the benchmark's processes; `cpu` pins it with taskset. */
 function startProcess(script: string, scriptArgs: string[], cpu: string | undefined, execArgv: string[] = []): Promise<Started> {
@@ -79,20 +83,11 @@ function startProcess(script: string, scriptArgs: string[], cpu: string | undefi
   });
 }
 
-function stopProcess(started: Started): Promise<void> {
-  return new Promise((resolve) => {
-    if (started.child.exitCode !== null) return resolve();
-    started.child.once('exit', () => resolve());
-    started.child.disconnect();
-    setTimeout(() => started.child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-/** `streams` workers, each streaming one turn after another for `rowSeconds`; starts spread over one stream's length. */
+/** `streams` clients, each streaming one turn after another for `rowSeconds`; starts spread over one stream's length. */
 async function runRow(side: Side, url: string, streams: number, mode: Mode, pids: Record<string, number>): Promise<Row> {
   const clients = Array.from({ length: streams }, () => makeClient(side.client, url, API_KEY));
   const outcomes: StreamOutcome[] = [];
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcessCpu(pid)]));
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcessTreeCpu(pid)]));
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + rowSeconds * 1000;
@@ -109,7 +104,7 @@ async function runRow(side: Side, url: string, streams: number, mode: Mode, pids
   const wallMs = performance.now() - started;
   const clientCpu = process.cpuUsage(clientBefore);
   for (const client of clients) client.close();
-  const cpuMs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuBetween(before[name]!, readProcessCpu(pid))]));
+  const cpuMs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuBetween(before[name]!, readProcessTreeCpu(pid))]));
   return summarize({ mode: mode.name, streams, side: side.name, target: side.target, wallMs, outcomes, cpuMs, clientCpuMs: (clientCpu.user + clientCpu.system) / 1000 });
 }
 
@@ -120,8 +115,10 @@ async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
   const profileDir = join(repoRoot, '.bench-results', 'profiles');
   if (args.has('profile')) mkdirSync(profileDir, { recursive: true });
   const db = postgres ? await postgres.createDatabase() : join(dbDir, `${mode.name}.db`);
-  const agentport = await startProcess('agentport-process.ts', [upstream.url, db, API_KEY, JSON.stringify(overrides)],
-    pin ? '1' : undefined, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=agentport-${mode.name}-${Date.now()}.cpuprofile`] : []);
+  const agentport = workers !== undefined
+    ? await startAgentportCluster({ repoRoot, upstreamUrl: upstream.url, db, apiKey: API_KEY, workers, overrides })
+    : await startProcess('agentport-process.ts', [upstream.url, db, API_KEY, JSON.stringify(overrides)],
+      pin ? '1' : undefined, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=agentport-${mode.name}-${Date.now()}.cpuprofile`] : []);
   const urls = { upstream: upstream.url, bare: bare.url, agentport: agentport.url };
   const pids = { upstream: upstream.child.pid!, bare: bare.child.pid!, agentport: agentport.child.pid! };
   try {
@@ -157,7 +154,7 @@ try {
   await postgres?.stop();
 }
 const result = {
-  startedAt, quick, rowSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'), store: postgres ? 'postgres' : 'sqlite',
+  startedAt, quick, rowSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'), store: postgres ? 'postgres' : 'sqlite', workers: workers ?? 1,
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   load: { before: loadBefore, after: loadavg() }, rows,
 };

@@ -29,3 +29,30 @@ export function readProcessCpu(pid: number): ProcessCpu {
 export function cpuBetween(before: ProcessCpu, after: ProcessCpu): { ms: number; statMs: number } {
   return { ms: (after.schedNs - before.schedNs) / 1e6, statMs: after.statMs - before.statMs };
 }
+
+/** CPU time of a process and every process below it (`agentport serve --workers N`: the primary and its workers). */
+export function readProcessTreeCpu(pid: number): ProcessCpu {
+  const total = readProcessCpu(pid);
+  for (const child of childrenOf(pid)) {
+    try {
+      const below = readProcessTreeCpu(child);
+      total.statMs += below.statMs;
+      total.schedNs += below.schedNs;
+    } catch {
+      // A child that ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      children.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return children;
+}
