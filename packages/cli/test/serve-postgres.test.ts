@@ -38,9 +38,9 @@ function lastPromptTexts(): string[] {
 }
 
 describe('agentport serve --db postgres://', () => {
-  it('runs two gateway processes on one PostgreSQL: each continues what the other stored', async () => {
+  it('runs three gateway processes on one PostgreSQL: each continues what another stored', async () => {
     const url = await postgres.createDatabase();
-    const [a, b] = [await serveOn(url), await serveOn(url)];
+    const [a, b, c] = [await serveOn(url), await serveOn(url), await serveOn(url)];
     expect(a.serving.url).not.toBe(b.serving.url);
 
     fake.enqueue({ parts: [{ type: 'text', text: 'Paris.' }] });
@@ -54,12 +54,13 @@ describe('agentport serve --db postgres://', () => {
     expect((await a.client.responses.retrieve(second.id)).output_text).toBe('About two million.');
 
     // A conversation continued on each process in turn.
-    const conversation = await b.client.conversations.create({});
-    for (const [n, side] of [a, b, a].entries()) {
+    const conversation = await c.client.conversations.create({});
+    for (const [n, side] of [a, b, c].entries()) {
       fake.enqueue({ parts: [{ type: 'text', text: `answer ${n}` }] });
       await side.client.responses.create({ model: 'Qwen/Qwen3-8B', input: `question ${n}`, conversation: conversation.id });
     }
     expect(lastPromptTexts().join('\n')).toContain('answer 1');
+    expect(lastPromptTexts().join('\n')).toContain('question 0');
     const items = await b.client.conversations.items.list(conversation.id, { order: 'asc' });
     const texts = items.data.map((item) => JSON.stringify(item)).map((text) => /(question|answer) \d/.exec(text)?.[0]);
     expect(texts).toEqual(['question 0', 'answer 0', 'question 1', 'answer 1', 'question 2', 'answer 2']);
