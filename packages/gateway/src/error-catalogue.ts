@@ -30,6 +30,10 @@ export const GATEWAY_ERRORS = {
   },
   previous_response_not_found: { status: [400], description: "'previous_response_id' (or an earlier turn of it) is not stored for this tenant." },
   not_background: { status: [400], description: 'Only a background response can be cancelled.' },
+  input_tokens_unsupported: {
+    status: [400],
+    description: "POST /v1/responses/input_tokens for a model whose agent cannot count tokens (a custom agent without `countInputTokens`). An upstream without vLLM's /tokenize is a 502 `unsupported_capability`.",
+  },
   unknown_frame_type: { status: [400], description: 'WebSocket: a frame whose type the gateway does not know.' },
   binary_frame_not_supported: { status: [400], description: 'WebSocket: a binary frame; send JSON text frames.' },
   tool_call_not_found: {

@@ -135,6 +135,45 @@ export class VllmAgentModel implements IAgentModel {
     return collectModelResponse(this.stream(request, options));
   }
 
+  /**
+   * vLLM's own count (`POST /tokenize` beside `/v1`): the same messages, tools and
+   * `chat_template_kwargs` as the chat request for `request`, through the model's chat template,
+   * with the generation prompt the chat call adds.
+   */
+  async countInputTokens(request: ModelRequest, options: CallOptions = {}): Promise<number> {
+    const scope = new CallScope(options.signal, options.timeoutMs ?? this.config.requestTimeoutMs);
+    try {
+      const model = await this.resolveModelName(scope.signal);
+      const chat = mapChatCompletionRequest(request, { model, chatTemplateKwargs: this.config.chatTemplateKwargs });
+      const body = JSON.stringify({
+        model, messages: chat.messages, add_generation_prompt: true,
+        ...(chat.tools ? { tools: chat.tools } : {}),
+        ...(chat.chat_template_kwargs ? { chat_template_kwargs: chat.chat_template_kwargs } : {}),
+      });
+      const { replica } = this.router.route(options.session);
+      const answer = await replica.client.postJson('/tokenize', body, {
+        signal: scope.signal, idleTimeoutMs: options.idleTimeoutMs ?? this.config.streamIdleTimeoutMs, fromServerRoot: true,
+      }).catch((error: unknown) => {
+        // The model was found a moment ago: a 404 here is a server without the route, not a missing model.
+        if (ModelError.is(error) && error.status === 404) {
+          throw new ModelError('unsupported_capability', `vLLM at ${replica.client.baseUrl} cannot count tokens: POST /tokenize answered 404`, {
+            status: 404, ...(error.providerMessage === undefined ? {} : { providerMessage: error.providerMessage }),
+          });
+        }
+        throw error;
+      });
+      const count = (answer as { count?: unknown } | null)?.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+        throw new ModelError('invalid_chunk', `vLLM's answer to POST /tokenize has no token count: ${JSON.stringify(answer).slice(0, 200)}`);
+      }
+      return count;
+    } catch (error) {
+      throw scope.stopReason ?? (ModelError.is(error) ? error : unexpectedFailure(error));
+    } finally {
+      scope.dispose();
+    }
+  }
+
   /** The models the server (at `baseUrl`) lists, with their context length. */
   async listModels(options: { signal?: AbortSignal; client?: VllmHttpClient } = {}): Promise<VllmModelInfo[]> {
     const scope = new CallScope(options.signal, this.config.requestTimeoutMs);

@@ -28,6 +28,8 @@ export interface HttpCallOptions {
   signal: AbortSignal;
   /** Longest wait for the next bytes (the response head included). */
   idleTimeoutMs: number;
+  /** The path is under the server's root, not under `/v1`: vLLM's own endpoints (`/tokenize`) sit beside the OpenAI ones. */
+  fromServerRoot?: boolean;
 }
 
 /** The text of a response body as it arrives. Leaving the loop early destroys the request. */
@@ -109,8 +111,17 @@ export class VllmHttpClient {
   }
 
   /** GETs a JSON document (e.g. `/models`). */
-  async getJson(path: string, options: HttpCallOptions): Promise<unknown> {
-    const inFlight = this.send('GET', path, undefined, options, 'application/json');
+  getJson(path: string, options: HttpCallOptions): Promise<unknown> {
+    return this.exchangeJson('GET', path, undefined, options);
+  }
+
+  /** POSTs JSON and reads a JSON answer (e.g. vLLM's `/tokenize`). */
+  postJson(path: string, body: string, options: HttpCallOptions): Promise<unknown> {
+    return this.exchangeJson('POST', path, body, options);
+  }
+
+  private async exchangeJson(method: 'GET' | 'POST', path: string, body: string | undefined, options: HttpCallOptions): Promise<unknown> {
+    const inFlight = this.send(method, path, body, options, 'application/json');
     const response = await this.awaitResponse(inFlight, options.signal);
     if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode >= 300) {
       throw await this.failedResponse(inFlight, response, options.signal);
@@ -120,19 +131,24 @@ export class VllmHttpClient {
       text += chunk;
       if (text.length > this.options.maxJsonBodyBytes) {
         inFlight.request.destroy();
-        throw new ModelError('invalid_chunk', `vLLM's answer to GET ${path} is larger than ${this.options.maxJsonBodyBytes} bytes`);
+        throw new ModelError('invalid_chunk', `vLLM's answer to ${method} ${path} is larger than ${this.options.maxJsonBodyBytes} bytes`);
       }
     }
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new ModelError('invalid_chunk', `vLLM's answer to GET ${path} is not JSON: ${text.slice(0, 200)}`, { cause: error });
+      throw new ModelError('invalid_chunk', `vLLM's answer to ${method} ${path} is not JSON: ${text.slice(0, 200)}`, { cause: error });
     }
   }
 
   /** How many connections are busy and idle, and how many requests queue for one. */
   poolState(): ConnectionPoolState {
     return { active: countAll(this.agent.sockets), idle: countAll(this.agent.freeSockets), waiting: countAll(this.agent.requests) };
+  }
+
+  /** The server's own root: the base URL's path without its OpenAI `/v1`. */
+  private serverRoot(): string {
+    return this.root.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   }
 
   /** Closes the pooled connections; requests still running are destroyed. */
@@ -151,7 +167,7 @@ export class VllmHttpClient {
       protocol: this.root.protocol,
       hostname: this.root.hostname,
       port: this.root.port,
-      path: `${this.root.pathname.replace(/\/+$/, '')}${path}`,
+      path: `${options.fromServerRoot ? this.serverRoot() : this.root.pathname.replace(/\/+$/, '')}${path}`,
       method,
       headers,
       agent: this.agent,

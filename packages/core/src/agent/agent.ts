@@ -42,9 +42,20 @@ export interface RunContext {
   clientTools?: ClientToolBridge;
 }
 
+/** What counting a run's input tokens needs besides the run. */
+export interface CountContext {
+  signal: AbortSignal;
+  tenant: string;
+}
+
 /** An agent: anything that turns a run into item-level events. The gateway serves each under its name. */
 export interface Agent {
   /** The model name clients ask for. */
   readonly name: string;
   run(run: AgentRun, ctx: RunContext): AsyncIterable<AgentEvent>;
+  /**
+   * The input tokens of the run's first model call, as its model counts them
+   * (`POST /v1/responses/input_tokens`). Optional: an agent without it cannot answer that route.
+   */
+  countInputTokens?(run: AgentRun, ctx: CountContext): Promise<number>;
 }

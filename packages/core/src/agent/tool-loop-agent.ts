@@ -8,7 +8,7 @@ import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
 import type { Tool } from '../tools/tool.js';
 import type { ToolRegistryOptions } from '../tools/tool-policy.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
-import type { Agent, AgentRun, RunContext } from './agent.js';
+import type { Agent, AgentRun, CountContext, RunContext } from './agent.js';
 import type { AgentEvent, IncompleteReason, RunFailure } from './agent-event.js';
 import { itemsToMessages } from './items-to-messages.js';
 import { streamModelStep, type ModelStepOutcome } from './model-step.js';
@@ -59,6 +59,11 @@ export class ToolLoopAgent implements Agent {
   private readonly limits: ToolLoopLimits;
   private readonly ownTools: Tool[];
   private readonly validator: JsonSchemaValidator;
+  /**
+   * The first step's request as `run` would send it, counted by the model; there only when the
+   * model can count. Decided: approvals this input settles are not run to count what they add.
+   */
+  readonly countInputTokens?: (run: AgentRun, ctx: CountContext) => Promise<number>;
 
   constructor(private readonly options: ToolLoopAgentOptions) {
     this.name = options.name;
@@ -72,12 +77,17 @@ export class ToolLoopAgent implements Agent {
     const registry = new ToolRegistry([], options.toolPolicy);
     this.ownTools = (options.tools ?? []).map((tool) => registry.withPolicy(tool));
     this.validator = options.validator ?? new JsonSchemaValidator();
+    const { model } = this;
+    if (model.countInputTokens) {
+      this.countInputTokens = (run, ctx) =>
+        model.countInputTokens!(this.buildRequest(run, [...this.toolsOf(run).values()], [], [], run.toolChoice), { signal: ctx.signal });
+    }
   }
 
   async *run(run: AgentRun, ctx: RunContext): AsyncGenerator<AgentEvent> {
     const maxSteps = run.maxSteps ?? this.limits.maxSteps;
     const maxToolCalls = run.maxToolCalls ?? this.limits.maxToolCalls;
-    const tools = new Map([...this.ownTools, ...(run.tools ?? [])].map((tool) => [tool.name, tool]));
+    const tools = this.toolsOf(run);
     const selfRenderingTools = new Set([...tools.values()]
       .filter((tool) => tool.execution === 'server' && tool.renderItem && (tool.itemType ?? 'function_call') !== 'function_call')
       .map((tool) => tool.name));
@@ -156,6 +166,11 @@ export class ToolLoopAgent implements Agent {
       }
       return yield { type: 'completed', usage };
     }
+  }
+
+  /** The agent's own tools and the run's, by name (a run's tool of the same name wins). */
+  private toolsOf(run: AgentRun): Map<string, Tool> {
+    return new Map([...this.ownTools, ...(run.tools ?? [])].map((tool) => [tool.name, tool]));
   }
 
   private buildRequest(

@@ -17,4 +17,10 @@ export interface IAgentModel {
   capabilities(): ModelCapabilities;
   complete(request: ModelRequest, options?: CallOptions): Promise<ModelResponse>;
   stream(request: ModelRequest, options?: CallOptions): AsyncIterable<ModelStreamEvent>;
+  /**
+   * The tokens `request` takes as the model's input, counted by the provider's own tokenizer with
+   * the chat template and tools that `stream` would send. Optional: a provider that cannot count
+   * leaves it out rather than estimate.
+   */
+  countInputTokens?(request: ModelRequest, options?: CallOptions): Promise<number>;
 }

@@ -45,6 +45,11 @@ export class AgentDirectory {
     return this.defaultAgent !== undefined;
   }
 
+  /** The name a request without `model` means, where the route allows that: the default agent's. */
+  get defaultModelName(): string | undefined {
+    return this.defaultAgent?.name;
+  }
+
   /** The names of the registered agents, for `/v1/models`. */
   agentNames(): string[] {
     return [...this.byName.keys()];

@@ -101,23 +101,7 @@ export class ResponseRunner {
 
     const live = new LiveResponse(id, tenant, params.background);
     this.deps.active.add(live);
-    const run: AgentRun = {
-      history,
-      input: params.input,
-      tools: [...serverTools, ...params.functionTools] as Tool[],
-      ...(openingItems.length === 0 ? {} : { openingItems }),
-      parallelToolCalls: params.parallelToolCalls,
-      maxSteps: this.deps.limits.maxSteps,
-      maxToolCalls: Math.min(params.maxToolCalls ?? Infinity, this.deps.limits.maxToolCalls),
-      ...(params.instructions === null ? {} : { instructions: params.instructions }),
-      ...(params.toolChoice === undefined ? {} : { toolChoice: params.toolChoice }),
-      ...(params.output === undefined ? {} : { output: params.output }),
-      temperature: params.temperature,
-      topP: params.topP,
-      ...(params.presencePenalty === null ? {} : { presencePenalty: params.presencePenalty }),
-      ...(params.frequencyPenalty === null ? {} : { frequencyPenalty: params.frequencyPenalty }),
-      ...(params.maxOutputTokens === null ? {} : { maxOutputTokens: params.maxOutputTokens }),
-    };
+    const run = this.agentRun(params, history, serverTools, openingItems);
     const initial = toResponseObject({ ...record, completedAt: null }, []);
     const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal });
     const logger = options.logger ?? this.deps.logger;
@@ -165,6 +149,42 @@ export class ResponseRunner {
       if (InvalidToolRequestError.is(error)) throw invalidRequest(error.param, error.message, error.code);
       throw error;
     }
+  }
+
+  /**
+   * `POST /v1/responses/input_tokens`: what the response's first model call would take as input
+   * (history, input, instructions, tools), counted by the agent's model. Nothing is stored.
+   */
+  async countInputTokens(tenant: string, params: CreateResponseParams, signal: AbortSignal): Promise<number> {
+    const agent = await this.deps.agents.resolve(params.model);
+    if (!agent.countInputTokens) {
+      throw invalidRequest('model', `The model '${params.model}' cannot count input tokens: its agent does not implement countInputTokens.`, 'input_tokens_unsupported');
+    }
+    const history = await this.loadHistory(tenant, params);
+    assertToolOutputsAnswerCalls(history, params.input);
+    const serverTools = await this.listServerTools(tenant, params, history, []);
+    return agent.countInputTokens(this.agentRun(params, history, serverTools, []), { signal, tenant });
+  }
+
+  /** The agent's view of a request: its history and input, its tools and settings, under the gateway's limits. */
+  private agentRun(params: CreateResponseParams, history: Item[], serverTools: readonly Tool[], openingItems: Item[]): AgentRun {
+    return {
+      history,
+      input: params.input,
+      tools: [...serverTools, ...params.functionTools] as Tool[],
+      ...(openingItems.length === 0 ? {} : { openingItems }),
+      parallelToolCalls: params.parallelToolCalls,
+      maxSteps: this.deps.limits.maxSteps,
+      maxToolCalls: Math.min(params.maxToolCalls ?? Infinity, this.deps.limits.maxToolCalls),
+      ...(params.instructions === null ? {} : { instructions: params.instructions }),
+      ...(params.toolChoice === undefined ? {} : { toolChoice: params.toolChoice }),
+      ...(params.output === undefined ? {} : { output: params.output }),
+      temperature: params.temperature,
+      topP: params.topP,
+      ...(params.presencePenalty === null ? {} : { presencePenalty: params.presencePenalty }),
+      ...(params.frequencyPenalty === null ? {} : { frequencyPenalty: params.frequencyPenalty }),
+      ...(params.maxOutputTokens === null ? {} : { maxOutputTokens: params.maxOutputTokens }),
+    };
   }
 
   private async loadHistory(tenant: string, params: CreateResponseParams): Promise<Item[]> {

@@ -17,10 +17,13 @@ export class ObservedModel implements IAgentModel {
   readonly specificationVersion: IAgentModel['specificationVersion'];
   readonly id: string;
   readonly calls: ObservedCall[] = [];
+  /** There exactly when the inner model can count. */
+  readonly countInputTokens?: (request: ModelRequest, options?: CallOptions) => Promise<number>;
 
   constructor(private readonly inner: IAgentModel) {
     this.specificationVersion = inner.specificationVersion;
     this.id = inner.id;
+    if (inner.countInputTokens) this.countInputTokens = (request, options) => inner.countInputTokens!(request, options);
   }
 
   capabilities(): ModelCapabilities {

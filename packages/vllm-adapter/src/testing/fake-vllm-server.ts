@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { splitSseEvents } from './chat-stream-recording.js';
 import { checkChatRequest, errorTypeForStatus } from './fake-request-checks.js';
+import { type TokenizeChatBody, tokenizeChat } from './fake-tokenizer.js';
 import { closingSteps, completionBody, type ReplyContext, scriptReply, scriptTokens, type WireStep } from './fake-reply-script.js';
 import type { FakeErrorTurn, FakeReplayTurn, FakeReply, FakeTurn } from './fake-turn.js';
 
@@ -46,13 +47,15 @@ export interface FakeVllmServerOptions {
   apiKey?: string;
   /** Like vLLM's `--enable-auto-tool-choice`; default true. Without it, `auto` with tools is refused. */
   autoToolChoice?: boolean;
+  /** Serve `POST /tokenize` (default true); false answers 404 there, as a server without the route. */
+  tokenize?: boolean;
 }
 
 export const DEFAULT_FAKE_MODEL: FakeModel = { id: 'fake-model', maxModelLen: 32_768 };
 
 /**
  * A real HTTP server on 127.0.0.1 speaking vLLM's OpenAI-compatible protocol: `/v1/models`,
- * `/v1/chat/completions` (SSE and JSON) and `/health`. It plays scripted turns, replays
+ * `/v1/chat/completions` (SSE and JSON), `/tokenize` (chats, through `fake-tokenizer`) and `/health`. It plays scripted turns, replays
  * recorded exchanges, injects faults, refuses requests the way vLLM does and records every
  * request, with the connection it came on and whether the client hung up early.
  */
@@ -178,7 +181,27 @@ export class FakeVllmServer {
       await this.completeChat(recorded, response);
       return;
     }
+    if (recorded.path === '/tokenize' && recorded.method === 'POST' && this.options.tokenize !== false) {
+      this.tokenize(recorded, response);
+      return;
+    }
     sendJson(response, 404, { detail: 'Not Found' });
+  }
+
+  /** vLLM's `/tokenize` for a chat: `{ count, max_model_len, tokens }`. */
+  private tokenize(recorded: RecordedRequest, response: http.ServerResponse): void {
+    const body = recorded.body as (TokenizeChatBody & { model?: unknown; prompt?: unknown }) | undefined;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.messages)) {
+      this.sendError(response, 400, "Field required: 'messages' (this fake tokenizes chats only)", undefined, 'error-object', 'messages');
+      return;
+    }
+    const model = this.models.find((served) => body.model === undefined || served.id === body.model);
+    if (!model) {
+      this.sendError(response, 404, `The model \`${String(body.model)}\` does not exist.`);
+      return;
+    }
+    const tokens = tokenizeChat(body);
+    sendJson(response, 200, { count: tokens.length, max_model_len: model.maxModelLen ?? null, tokens, token_strs: null });
   }
 
   private async completeChat(recorded: RecordedRequest, response: http.ServerResponse): Promise<void> {

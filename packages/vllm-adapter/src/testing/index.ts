@@ -19,3 +19,4 @@ export {
   type RecordedRequest,
   type RequestOutcome,
 } from './fake-vllm-server.js';
+export { renderChatTemplate, tokenizeChat, type TokenizeChatBody } from './fake-tokenizer.js';
