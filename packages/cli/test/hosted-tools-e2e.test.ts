@@ -236,6 +236,37 @@ describe('shell, http_get and files as tools of the built-in MCP server', () => 
     expect(toolMessages(fake, 1)).toEqual(['quarterly numbers: 42\n[exit code 0]']);
   });
 
+  it('takes the approval request sent back whole beside its approval (as the Agents SDK resumes), with or without previous_response_id', async () => {
+    const { enabled: _s, ...shellDefaults } = SHELL_DEFAULTS;
+    const tools = [await shellToolProvider({ ...shellDefaults, commands: ['cat'], workingDirectory: join(base, 'work') })];
+    const askCat: FakeTurn = { parts: [{ type: 'tool-call', name: 'shell', input: { command: 'cat', args: ['report.txt'] }, id: 'call_cat' }] };
+    const { fake, harness } = await startStack([askCat, reply('It says 42.'), reply('Again 42.')], tools);
+    const client = harness.client();
+    const builtin = { type: 'mcp' as const, server_label: 'builtin' };
+    const asked = await client.responses.create({ model: 'fake-model', input: 'Read the report.', tools: [builtin] });
+    const request = asked.output.find((item) => item.type === 'mcp_approval_request')!;
+    expect(request.type).toBe('mcp_approval_request');
+    const approval = { type: 'mcp_approval_response' as const, approval_request_id: request.id!, approve: true };
+
+    // The request is in the history already: it is not stored or shown twice.
+    const chained = await client.responses.create({ model: 'fake-model', previous_response_id: asked.id, tools: [builtin], input: [request, approval] });
+    expect(chained.output[0]).toMatchObject({ type: 'mcp_call', status: 'completed', approval_request_id: request.id });
+    expect(chained.output_text).toBe('It says 42.');
+    expect((await client.responses.inputItems.list(chained.id)).data.map((item) => item.type)).toEqual(['mcp_approval_response']);
+
+    // A full transcript without previous_response_id: the request's id is stored elsewhere, so it is stored again under a new one.
+    const replayed = await client.responses.create({
+      model: 'fake-model', tools: [builtin], input: [{ role: 'user', content: 'Read the report.' }, request, approval],
+    });
+    expect(replayed.output[0]).toMatchObject({ type: 'mcp_call', status: 'completed' });
+    expect(replayed.output_text).toBe('Again 42.');
+    const replayedInput = (await client.responses.inputItems.list(replayed.id, { order: 'asc' })).data;
+    const [storedRequest, storedApproval] = [replayedInput[1] as { id: string }, replayedInput[2] as { approval_request_id: string }];
+    expect(storedRequest.id).not.toBe(request.id);
+    expect(storedApproval.approval_request_id).toBe(storedRequest.id);
+    expect(toolMessages(fake, 2)).toEqual(['quarterly numbers: 42\n[exit code 0]']);
+  });
+
   it('offers only the tools allowed_tools names, and refuses a label no provider serves', async () => {
     const { enabled: _f, ...filesDefaults } = FILES_DEFAULTS;
     const { enabled: _h, ...httpDefaults } = HTTP_GET_DEFAULTS;

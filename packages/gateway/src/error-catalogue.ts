@@ -48,7 +48,10 @@ export const GATEWAY_ERRORS = {
   invalid_api_key: { status: [401], description: 'The API key is missing or not accepted.' },
   response_not_found: { status: [404], description: 'No response with that id for this tenant.' },
   conversation_not_found: { status: [404], description: 'No conversation with that id for this tenant.' },
-  item_not_found: { status: [404], description: 'No item with that id in the conversation.' },
+  item_not_found: {
+    status: [400, 404],
+    description: "404: no item with that id in the conversation. 400: an input's `item_reference` names no stored item of this tenant (`param` `input[i].id`).",
+  },
   mcp_server_not_found: { status: [404], description: 'No hosted MCP server with that label.' },
   mcp_not_enabled: { status: [404], description: 'This gateway hosts no MCP servers (the mcp plugin is not configured).' },
   mcp_endpoint_disabled: { status: [404], description: 'The MCP endpoint for MCP clients is turned off.' },

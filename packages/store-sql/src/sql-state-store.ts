@@ -196,6 +196,13 @@ export abstract class SqlStateStore implements StateStore {
     });
   }
 
+  async getItem(tenant: string, itemId: string): Promise<Item | undefined> {
+    return this.#read(async (db) => {
+      const row = await db.selectFrom('items').select('payload').where('tenant', '=', tenant).where('id', '=', itemId).executeTakeFirst();
+      return row && parseItem(row.payload);
+    });
+  }
+
   async getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined> {
     return this.#read(async (db) => {
       const row = await conversationItem(db, tenant, conversationId, itemId).select('i.payload').executeTakeFirst();

@@ -160,6 +160,11 @@ export class MemoryStateStore implements StateStore {
     return pageOf(space, conversation.itemIds, page);
   }
 
+  async getItem(tenant: string, itemId: string): Promise<Item | undefined> {
+    const stored = this.#tenants.get(tenant)?.items.get(itemId);
+    return stored && structuredClone(stored.item);
+  }
+
   async getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined> {
     const stored = this.#tenants.get(tenant)?.items.get(itemId);
     return stored?.conversationId === conversationId ? structuredClone(stored.item) : undefined;

@@ -33,6 +33,8 @@ export interface StateStore {
    */
   appendItems(tenant: string, target: ItemTarget, items: readonly Item[]): Promise<void>;
   listResponseItems(tenant: string, responseId: string, role: ItemRole, page?: PageRequest): Promise<Page<Item> | undefined>;
+  /** One stored item of the tenant by its id, whatever response or conversation holds it (an input's `item_reference`). */
+  getItem(tenant: string, itemId: string): Promise<Item | undefined>;
   /**
    * The items a new turn continues from, oldest first: every response of the
    * `previous_response_id` chain (its input, then its output), or a conversation's items.

@@ -1,5 +1,6 @@
 import type { ClientTool, Item, JsonObject, JsonValue, ModelOutputSpec, ModelToolChoice } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
+import type { InputEntry } from './input-items.js';
 
 /** A tool of a type served by a tool provider (`mcp`, `code_interpreter`, …), passed on as sent. */
 export interface HostedToolRequest {
@@ -10,7 +11,10 @@ export interface HostedToolRequest {
 /** `POST /v1/responses` (and WebSocket `response.create`), checked and normalized. */
 export interface CreateResponseParams {
   model: string;
+  /** The items the request sent, as stored; see `inputEntries` for references and the ids they came with. */
   input: Item[];
+  /** `input` in order with its references (resolved by `resolveInput` against the history). */
+  inputEntries: InputEntry[];
   instructions: string | null;
   previousResponseId: string | null;
   conversationId: string | null;

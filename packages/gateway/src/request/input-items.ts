@@ -9,16 +9,42 @@ export interface InputItemOptions {
 }
 
 /**
- * Turns a request's `input` (a string, or items in any of the shapes the Responses API
- * accepts) into stored-form items. Every item gets a fresh id: an id a client sends again
- * (replayed history) must not collide with the stored one.
+ * One entry of a response's `input`: an item as sent (stored under a fresh id, so a replayed
+ * one cannot collide with the stored one; `clientId` is the id it came with, by which an item the
+ * history already holds is recognised), or an `item_reference` to a stored item, resolved once the
+ * history is loaded (`resolveInput`).
  */
-export function parseInputItems(input: unknown, param = 'input', options: InputItemOptions = {}): Item[] {
+export type InputEntry =
+  | { readonly kind: 'item'; readonly item: Item; readonly clientId: string | undefined }
+  | { readonly kind: 'reference'; readonly id: string; readonly param: string };
+
+/** A response's `input` (a string, or items in any of the shapes the Responses API accepts, references included). */
+export function parseInputEntries(input: unknown, param = 'input', options: InputItemOptions = {}): InputEntry[] {
   if (typeof input === 'string') {
-    return [{ type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text: input }] }];
+    return [{ kind: 'item', item: { type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text: input }] }, clientId: undefined }];
   }
   if (!Array.isArray(input)) throw invalidRequest(param, `Invalid type for '${param}': expected a string or an array of items.`, 'invalid_type');
-  return input.map((element, index) => parseItem(element, `${param}[${index}]`, options));
+  return input.map((element, index): InputEntry => {
+    const at = `${param}[${index}]`;
+    if (isItemReference(element)) return { kind: 'reference', id: new FieldReader(element, at).string('id', { required: true, nonEmpty: true })!, param: at };
+    const clientId = isObject(element) && typeof element.id === 'string' && element.id !== '' ? element.id : undefined;
+    return { kind: 'item', item: parseItem(element, at, options), clientId };
+  });
+}
+
+/** Items given whole (a conversation's new items): as `parseInputEntries`, without references. */
+export function parseInputItems(input: unknown, param = 'input', options: InputItemOptions = {}): Item[] {
+  return parseInputEntries(input, param, options).map((entry) => {
+    if (entry.kind === 'item') return entry.item;
+    throw invalidRequest(`${entry.param}.type`, `'item_reference' is accepted in a response's input, not at '${entry.param}'.`);
+  });
+}
+
+/** `{ type: 'item_reference', id }`, or (the type being optional) an object with only an `id`. */
+function isItemReference(element: unknown): element is Record<string, unknown> {
+  if (!isObject(element)) return false;
+  if (element.type === 'item_reference') return true;
+  return element.type === undefined && element.role === undefined && Object.keys(element).every((key) => key === 'id');
 }
 
 function parseItem(element: unknown, param: string, options: InputItemOptions): Item {

@@ -7,7 +7,7 @@ import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import { invalidRequest } from '../errors.js';
 import type { CreateResponseParams, HostedToolRequest, ReasoningEcho } from './create-response-params.js';
 import { FieldReader } from './field-reader.js';
-import { parseInputItems } from './input-items.js';
+import { parseInputEntries } from './input-items.js';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 const EMPTY_PARAMETERS = { type: 'object', properties: {} };
@@ -54,7 +54,8 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   if (!root.has('input') && !previousResponseId && !conversationId) {
     throw invalidRequest('input', "Missing required parameter: 'input'.", 'missing_required_parameter');
   }
-  const input = root.has('input') ? parseInputItems(root.raw('input'), 'input', { reasoningSeal: options.reasoningSeal }) : [];
+  const inputEntries = root.has('input') ? parseInputEntries(root.raw('input'), 'input', { reasoningSeal: options.reasoningSeal }) : [];
+  const input = inputEntries.flatMap((entry) => (entry.kind === 'item' ? [entry.item] : []));
   const store = root.boolean('store') ?? true;
   const background = root.boolean('background') ?? false;
   if (background && !store) throw invalidRequest('background', "Background responses must be stored: 'background' needs 'store' to be true.");
@@ -73,6 +74,7 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   return {
     model,
     input,
+    inputEntries,
     instructions: root.string('instructions') ?? null,
     previousResponseId,
     conversationId,

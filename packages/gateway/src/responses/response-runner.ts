@@ -12,6 +12,7 @@ import type { CreateResponseParams } from '../request/create-response-params.js'
 import type { AgentDirectory } from './agent-directory.js';
 import { type ActiveResponses, LiveResponse } from './live-response.js';
 import { toResponseObject, requestEcho } from './response-object-builder.js';
+import { resolveInput } from './input-resolution.js';
 import { ResponsePersistence } from './response-persistence.js';
 import { isUpstreamFailure } from './upstream-failure.js';
 
@@ -48,8 +49,8 @@ export interface StartOptions {
   sink?: (event: ResponseStreamEvent) => Promise<void> | void;
   /** History from elsewhere (a WebSocket connection's unstored responses) instead of the store. */
   history?: Item[];
-  /** Called with the final response (a WebSocket connection keeps its unstored responses). */
-  onFinished?: (response: ResponseObject, output: Item[]) => void;
+  /** Called with the final response and the input as resolved (a WebSocket connection keeps its unstored responses). */
+  onFinished?: (response: ResponseObject, output: Item[], input: Item[]) => void;
   /** Lets a client tool call wait for the caller's output inside the response (the WebSocket tool loop). */
   clientTools?: ClientToolBridge;
 }
@@ -74,10 +75,11 @@ export class ResponseRunner {
   constructor(private readonly deps: ResponseRunnerDeps) {}
 
   /** Throws an `ApiError` for bad references before anything is stored; then the run goes on in the background. */
-  async start(tenant: string, params: CreateResponseParams, options: StartOptions = {}): Promise<RunHandle> {
+  async start(tenant: string, request: CreateResponseParams, options: StartOptions = {}): Promise<RunHandle> {
     const { store } = this.deps;
-    const agent = await this.deps.agents.resolve(params.model);
-    const history = options.history ?? await this.loadHistory(tenant, params);
+    const agent = await this.deps.agents.resolve(request.model);
+    const history = options.history ?? await this.loadHistory(tenant, request);
+    const params: CreateResponseParams = { ...request, input: await resolveInput(store, tenant, request.inputEntries, history) };
     assertToolOutputsAnswerCalls(history, params.input);
     const openingItems: Item[] = [];
     const serverTools = await this.listServerTools(tenant, params, history, openingItems);
@@ -113,6 +115,7 @@ export class ResponseRunner {
     });
     const done = this.drive(live, encoder, persistence, events, startedAt, options).then((response) => {
       this.report(response);
+      options.onFinished?.(response, response.output, params.input);
       return response;
     });
     return { id, live, initial, done };
@@ -155,12 +158,13 @@ export class ResponseRunner {
    * `POST /v1/responses/input_tokens`: what the response's first model call would take as input
    * (history, input, instructions, tools), counted by the agent's model. Nothing is stored.
    */
-  async countInputTokens(tenant: string, params: CreateResponseParams, signal: AbortSignal): Promise<number> {
-    const agent = await this.deps.agents.resolve(params.model);
+  async countInputTokens(tenant: string, request: CreateResponseParams, signal: AbortSignal): Promise<number> {
+    const agent = await this.deps.agents.resolve(request.model);
     if (!agent.countInputTokens) {
-      throw invalidRequest('model', `The model '${params.model}' cannot count input tokens: its agent does not implement countInputTokens.`, 'input_tokens_unsupported');
+      throw invalidRequest('model', `The model '${request.model}' cannot count input tokens: its agent does not implement countInputTokens.`, 'input_tokens_unsupported');
     }
-    const history = await this.loadHistory(tenant, params);
+    const history = await this.loadHistory(tenant, request);
+    const params: CreateResponseParams = { ...request, input: await resolveInput(this.deps.store, tenant, request.inputEntries, history) };
     assertToolOutputsAnswerCalls(history, params.input);
     const serverTools = await this.listServerTools(tenant, params, history, []);
     return agent.countInputTokens(this.agentRun(params, history, serverTools, []), { signal, tenant });
@@ -253,9 +257,7 @@ export class ResponseRunner {
       clearTimeout(timer);
       live.finish();
     }
-    const response = encoder.response;
-    options.onFinished?.(response, response.output);
-    return response;
+    return encoder.response;
   }
 
   private async endWith(

@@ -120,6 +120,10 @@ export class RecordingStateStore implements StateStore {
     return this.inner.listConversationItems(tenant, conversationId, page);
   }
 
+  getItem(tenant: string, itemId: string): Promise<Item | undefined> {
+    return this.inner.getItem(tenant, itemId);
+  }
+
   getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined> {
     return this.inner.getConversationItem(tenant, conversationId, itemId);
   }

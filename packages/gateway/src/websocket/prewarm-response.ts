@@ -1,4 +1,5 @@
-import { type JsonObject, type NewResponseRecord, type StateStore, ZERO_USAGE, newId } from '@agentport/core';
+import { type Item, type JsonObject, type NewResponseRecord, type StateStore, ZERO_USAGE, newId } from '@agentport/core';
+import { resolveInput } from '../responses/input-resolution.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import { type ResponseObject, toResponseUsage } from '../encoder/response-object.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
@@ -8,6 +9,8 @@ export interface PrewarmedResponse {
   response: ResponseObject;
   /** `response.created`, then `response.completed`. */
   events: ResponseStreamEvent[];
+  /** The input as resolved (references brought in). */
+  input: Item[];
 }
 
 /**
@@ -17,6 +20,8 @@ export interface PrewarmedResponse {
  * checked what the request refers to.
  */
 export async function prewarmResponse(store: StateStore, tenant: string, params: CreateResponseParams): Promise<PrewarmedResponse> {
+  // Nothing runs, so no history is loaded: references are brought in, echoes kept as sent.
+  const input = await resolveInput(store, tenant, params.inputEntries, []);
   const id = newId('response');
   const createdAt = Math.floor(Date.now() / 1000);
   const record: NewResponseRecord = {
@@ -39,8 +44,8 @@ export async function prewarmResponse(store: StateStore, tenant: string, params:
     { type: 'response.completed', sequence_number: 1, response: completed },
   ];
   if (params.store) {
-    await store.createResponse({ ...record, status: 'completed', completedAt: createdAt, usage: completed.usage as unknown as JsonObject }, params.input);
+    await store.createResponse({ ...record, status: 'completed', completedAt: createdAt, usage: completed.usage as unknown as JsonObject }, input);
     await store.appendEvents(tenant, id, events.map((event) => ({ sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject })));
   }
-  return { response: completed, events };
+  return { response: completed, events, input };
 }

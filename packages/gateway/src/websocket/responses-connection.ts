@@ -218,7 +218,7 @@ export class ResponsesConnection {
           bridge?.observe(event);
           return this.sender.sendEvent(event, frame.streamId);
         },
-        onFinished: (response, output) => this.keepUnstored(params, response, output),
+        onFinished: (response, output, input) => this.keepUnstored(params, input, response, output),
       });
       current.handle = handle;
       // A cancel or a close that came while the request was being checked and stored.
@@ -238,8 +238,8 @@ export class ResponsesConnection {
     if (params.conversationId && !(await ctx.store.getConversation(identity.tenant, params.conversationId))) {
       throw notFound('conversation', params.conversationId, 'conversation');
     }
-    const { response, events } = await prewarmResponse(ctx.store, identity.tenant, params);
-    this.keepUnstored(params, response, []);
+    const { response, events, input } = await prewarmResponse(ctx.store, identity.tenant, params);
+    this.keepUnstored(params, input, response, []);
     for (const event of events) await this.sender.sendEvent(event, streamId);
   }
 
@@ -247,7 +247,7 @@ export class ResponsesConnection {
    * A completed `store: false` response stays in this connection's memory, for later turns on
    * it; one that ended otherwise is evicted, and a failed one evicts the response it continued.
    */
-  private keepUnstored(params: CreateResponseParams, response: ResponseObject, output: Item[]): void {
+  private keepUnstored(params: CreateResponseParams, input: readonly Item[], response: ResponseObject, output: Item[]): void {
     if (this.state === 'closed') return;
     if (response.status === 'failed') this.evictOnFailedContinuation(params.previousResponseId, 'failed');
     if (params.store) return;
@@ -255,7 +255,7 @@ export class ResponsesConnection {
       this.unstored.evict(response.id, response.status === 'cancelled' ? 'it was cancelled' : `it ended ${response.status}`);
       return;
     }
-    this.unstored.add({ id: response.id, previousResponseId: params.previousResponseId, items: [...params.input, ...output] });
+    this.unstored.add({ id: response.id, previousResponseId: params.previousResponseId, items: [...input, ...output] });
   }
 
   private cancel(frame: CancelFrame): void {

@@ -21,6 +21,7 @@ export function hostileStringCases(currentStore: () => StateStore): void {
         expect(await store.getResponse(tenant, id)).toBeUndefined();
         expect(await store.updateResponse(tenant, id, { status: 'cancelled' })).toBeUndefined();
         expect(await store.listResponseItems(tenant, id, 'input')).toBeUndefined();
+        expect(await store.getItem(tenant, id)).toBeUndefined();
         expect(await store.loadHistory(tenant, { kind: 'previous_response', responseId: id })).toBeUndefined();
         expect(await store.deleteResponse(tenant, id)).toBe(false);
         expect(await store.getConversation(tenant, id)).toBeUndefined();

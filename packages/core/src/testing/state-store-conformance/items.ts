@@ -35,6 +35,22 @@ export function itemCases(currentStore: () => StateStore): void {
       expect((await store.listConversationItems(tenant, conversation.id, { order: 'asc', limit: 100 }))?.data).toEqual(items);
     });
 
+    it('finds one item by id wherever it is stored, for its tenant only', async () => {
+      const tenant = newTenant();
+      const response = await store.createResponse(sampleResponseRecord(tenant));
+      const conversation = await store.createConversation(sampleConversationRecord(tenant));
+      const [inResponse, inConversation] = [functionCall('lookup'), assistantMessage('kept in a conversation')];
+      await store.appendItems(tenant, { kind: 'response', responseId: response.id, role: 'output' }, [inResponse]);
+      await store.appendItems(tenant, { kind: 'conversation', conversationId: conversation.id }, [inConversation]);
+
+      expect(await store.getItem(tenant, inResponse.id)).toEqual(inResponse);
+      expect(await store.getItem(tenant, inConversation.id)).toEqual(inConversation);
+      expect(await store.getItem(newTenant(), inResponse.id)).toBeUndefined();
+      expect(await store.getItem(tenant, newId('message'))).toBeUndefined();
+      await store.deleteResponse(tenant, response.id);
+      expect(await store.getItem(tenant, inResponse.id)).toBeUndefined();
+    });
+
     it('stores an item of a response in a conversation once, listed in both', async () => {
       const tenant = newTenant();
       const conversation = await store.createConversation(sampleConversationRecord(tenant));

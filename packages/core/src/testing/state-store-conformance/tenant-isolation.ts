@@ -41,6 +41,7 @@ export function tenantIsolationCases(currentStore: () => StateStore): void {
       expect(await store.deleteConversation(intruder, conversation.id)).toBe(false);
       expect(await store.listConversationItems(intruder, conversation.id)).toBeUndefined();
       expect(await store.getConversationItem(intruder, conversation.id, question.id)).toBeUndefined();
+      expect(await store.getItem(intruder, question.id)).toBeUndefined();
       expect(await store.deleteConversationItem(intruder, conversation.id, question.id)).toBe(false);
 
       await expect(store.appendEvents(intruder, response.id, textDeltaEvents(3, 1)))
