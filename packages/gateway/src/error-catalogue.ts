@@ -29,6 +29,8 @@ export const GATEWAY_ERRORS = {
     description: "The input (with the room asked for the answer) does not fit the model's context window; `param` is `input`. In a stream: the `response.failed` error.",
   },
   previous_response_not_found: { status: [400], description: "'previous_response_id' (or an earlier turn of it) is not stored for this tenant." },
+  unsupported_file_type: { status: [400], description: "An `input_file` of a type the gateway does not read (text-like files and PDFs are read); `param` names the part, the message its media type." },
+  invalid_file: { status: [400], description: 'An `input_file` PDF that pdf.js cannot read (damaged, encrypted); `param` names the part.' },
   not_background: { status: [400], description: 'Only a background response can be cancelled.' },
   input_tokens_unsupported: {
     status: [400],

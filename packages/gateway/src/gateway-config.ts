@@ -56,6 +56,8 @@ export interface GatewayConfig {
   mcpBuiltinLabel: string;
   /** Items one `POST /v1/conversations` may add (OpenAI allows 20). */
   maxConversationItemsPerRequest: number;
+  /** Pages of an `input_file` PDF whose text is read; a longer PDF is a 400. */
+  maxInputFilePages: number;
   /** How long `/readyz` waits for the store and for the upstream before calling them not ready. */
   readinessProbeTimeoutMs: number;
   /**
@@ -131,6 +133,10 @@ export const gatewayConfigSchema = {
     reasoningEncryptionKey: { type: 'string', default: '', description: 'AES-256-GCM key (32 bytes as base64 or 64 hex digits) that seals reasoning into encrypted_content; empty: a key made at start, so sealed reasoning does not outlive the process' },
     mcpBuiltinLabel: { type: 'string', minLength: 1, default: 'builtin', description: 'the server label /v1/mcp serves the built-in tools (shell, http_get, files) under, beside the hosted MCP servers' },
     maxConversationItemsPerRequest: { type: 'integer', minimum: 1, default: 20, description: 'items one request may add to a conversation (OpenAI allows 20); more answer 400' },
+    maxInputFilePages: {
+      type: 'integer', minimum: 1, default: 200,
+      description: 'pages of an input_file PDF whose text is read (the whole body is bounded by bodyLimitBytes); a longer PDF answers 400',
+    },
     readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000, description: 'ms /readyz waits for the store and for the upstream before calling them not ready' },
     sharedEventsFlushMs: { type: 'integer', minimum: 10, default: 200, description: 'with a store several processes share: ms between writes of a running background response\'s new events, so followers on other processes see them live' },
     remoteCancelWaitMs: { type: 'integer', minimum: 0, default: 5_000, description: 'ms a cancel waits for the process that runs the response to end it; then (its process gone) it is marked cancelled here' },

@@ -81,6 +81,7 @@ export class Gateway {
       parseOptions: {
         validator, hostedToolTypes, reasoningSeal,
         samplingDefaults: { temperature: config.defaultTemperature, topP: config.defaultTopP },
+        maxInputFilePages: config.maxInputFilePages,
       },
       logger,
       metrics,

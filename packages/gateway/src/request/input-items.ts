@@ -2,42 +2,55 @@ import { type Item, type MessageContentPart, newId } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import { invalidRequest } from '../errors.js';
 import { FieldReader, isObject } from './field-reader.js';
+import { parseInputFile, type PendingPdf, readPendingPdfs } from './input-files.js';
 
 export interface InputItemOptions {
   /** Opens the `encrypted_content` of reasoning items the gateway sealed; without it blobs are kept unread. */
   reasoningSeal?: ReasoningSeal | undefined;
+  /** Pages of an `input_file` PDF read at most; more is a 400. */
+  maxInputFilePages?: number | undefined;
 }
+
+/** PDFs read at most this many pages unless the caller says. */
+export const DEFAULT_MAX_INPUT_FILE_PAGES = 200;
 
 /**
  * One entry of a response's `input`: an item as sent (stored under a fresh id, so a replayed
  * one cannot collide with the stored one; `clientId` is the id it came with, by which an item the
  * history already holds is recognised), or an `item_reference` to a stored item, resolved once the
- * history is loaded (`resolveInput`).
+ * history is loaded (`resolveInput`). `pdfs`: `input_file` PDFs of the item whose text is read then.
  */
 export type InputEntry =
-  | { readonly kind: 'item'; readonly item: Item; readonly clientId: string | undefined }
+  | { readonly kind: 'item'; readonly item: Item; readonly clientId: string | undefined; readonly pdfs: readonly PendingPdf[] }
   | { readonly kind: 'reference'; readonly id: string; readonly param: string };
 
 /** A response's `input` (a string, or items in any of the shapes the Responses API accepts, references included). */
 export function parseInputEntries(input: unknown, param = 'input', options: InputItemOptions = {}): InputEntry[] {
   if (typeof input === 'string') {
-    return [{ kind: 'item', item: { type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text: input }] }, clientId: undefined }];
+    return [{ kind: 'item', item: { type: 'message', id: newId('message'), role: 'user', content: [{ type: 'input_text', text: input }] }, clientId: undefined, pdfs: [] }];
   }
   if (!Array.isArray(input)) throw invalidRequest(param, `Invalid type for '${param}': expected a string or an array of items.`, 'invalid_type');
   return input.map((element, index): InputEntry => {
     const at = `${param}[${index}]`;
     if (isItemReference(element)) return { kind: 'reference', id: new FieldReader(element, at).string('id', { required: true, nonEmpty: true })!, param: at };
     const clientId = isObject(element) && typeof element.id === 'string' && element.id !== '' ? element.id : undefined;
-    return { kind: 'item', item: parseItem(element, at, options), clientId };
+    const pdfs: PendingPdf[] = [];
+    return { kind: 'item', item: parseItem(element, at, { ...options, pdfs }), clientId, pdfs };
   });
 }
 
-/** Items given whole (a conversation's new items): as `parseInputEntries`, without references. */
-export function parseInputItems(input: unknown, param = 'input', options: InputItemOptions = {}): Item[] {
-  return parseInputEntries(input, param, options).map((entry) => {
-    if (entry.kind === 'item') return entry.item;
-    throw invalidRequest(`${entry.param}.type`, `'item_reference' is accepted in a response's input, not at '${entry.param}'.`);
-  });
+/** Items given whole (a conversation's new items): as `parseInputEntries`, without references, PDFs read. */
+export async function parseInputItems(input: unknown, param = 'input', options: InputItemOptions = {}): Promise<Item[]> {
+  const entries = parseInputEntries(input, param, options);
+  const items: Item[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'reference') {
+      throw invalidRequest(`${entry.param}.type`, `'item_reference' is accepted in a response's input, not at '${entry.param}'.`);
+    }
+    items.push(entry.item);
+  }
+  for (const entry of entries) if (entry.kind === 'item') await readPendingPdfs(entry.pdfs);
+  return items;
 }
 
 /** `{ type: 'item_reference', id }`, or (the type being optional) an object with only an `id`. */
@@ -47,13 +60,13 @@ function isItemReference(element: unknown): element is Record<string, unknown> {
   return element.type === undefined && element.role === undefined && Object.keys(element).every((key) => key === 'id');
 }
 
-function parseItem(element: unknown, param: string, options: InputItemOptions): Item {
+function parseItem(element: unknown, param: string, options: InputItemOptions & { pdfs: PendingPdf[] }): Item {
   if (!isObject(element)) throw invalidRequest(param, `'${param}' must be an object.`);
   const item = new FieldReader(element, param);
   const type = item.string('type') ?? (item.has('role') ? 'message' : undefined);
   switch (type) {
     case 'message':
-      return parseMessage(item);
+      return parseMessage(item, options.maxInputFilePages ?? DEFAULT_MAX_INPUT_FILE_PAGES, options.pdfs);
     case 'function_call': {
       const namespace = item.string('namespace', { nonEmpty: true });
       return {
@@ -155,7 +168,7 @@ function parseReasoning(item: FieldReader, seal: ReasoningSeal | undefined): Ite
 
 const ROLES = ['user', 'assistant', 'system', 'developer'] as const;
 
-function parseMessage(item: FieldReader): Item {
+function parseMessage(item: FieldReader, maxFilePages: number, pdfs: PendingPdf[]): Item {
   const role = item.oneOf('role', ROLES, { required: true })!;
   const raw = item.raw('content');
   const param = item.param('content');
@@ -163,16 +176,18 @@ function parseMessage(item: FieldReader): Item {
   if (typeof raw === 'string') {
     content = [role === 'assistant' ? { type: 'output_text', text: raw, annotations: [] } : { type: 'input_text', text: raw }];
   } else if (Array.isArray(raw)) {
-    content = (item.objects('content') ?? []).map((part) => parsePart(part));
+    content = (item.objects('content') ?? []).map((part, index) => parsePart(part, `${param}[${index}]`, maxFilePages, pdfs));
   } else {
     throw invalidRequest(param, `Invalid type for '${param}': expected a string or an array of content parts.`, 'invalid_type');
   }
   return { type: 'message', id: newId('message'), role, content, status: 'completed' };
 }
 
-function parsePart(part: FieldReader): MessageContentPart {
-  const type = part.oneOf('type', ['input_text', 'output_text', 'refusal', 'input_image'] as const, { required: true });
+function parsePart(part: FieldReader, param: string, maxFilePages: number, pdfs: PendingPdf[]): MessageContentPart {
+  const type = part.oneOf('type', ['input_text', 'output_text', 'refusal', 'input_image', 'input_file'] as const, { required: true });
   switch (type) {
+    case 'input_file':
+      return parseInputFile(part, param, maxFilePages, pdfs);
     case 'input_text':
       return { type, text: part.string('text', { required: true }) };
     case 'output_text':

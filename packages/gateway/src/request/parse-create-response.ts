@@ -23,6 +23,8 @@ export interface ParseOptions {
   reasoningSeal?: ReasoningSeal | undefined;
   /** What is sent upstream (and echoed) when a request gives no `temperature` / `top_p`. */
   samplingDefaults?: SamplingDefaults | undefined;
+  /** Pages of an `input_file` PDF read at most (`maxInputFilePages`). */
+  maxInputFilePages?: number | undefined;
 }
 
 export interface SamplingDefaults {
@@ -54,7 +56,7 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   if (!root.has('input') && !previousResponseId && !conversationId) {
     throw invalidRequest('input', "Missing required parameter: 'input'.", 'missing_required_parameter');
   }
-  const inputEntries = root.has('input') ? parseInputEntries(root.raw('input'), 'input', { reasoningSeal: options.reasoningSeal }) : [];
+  const inputEntries = root.has('input') ? parseInputEntries(root.raw('input'), 'input', { reasoningSeal: options.reasoningSeal, maxInputFilePages: options.maxInputFilePages }) : [];
   const input = inputEntries.flatMap((entry) => (entry.kind === 'item' ? [entry.item] : []));
   const store = root.boolean('store') ?? true;
   const background = root.boolean('background') ?? false;

@@ -1,5 +1,6 @@
 import { ID_PREFIX, type IdKind, type Item, newId, type StateStore } from '@agentport/core';
 import { invalidRequest } from '../errors.js';
+import { readPendingPdfs } from '../request/input-files.js';
 import type { InputEntry } from '../request/input-items.js';
 
 /**
@@ -9,7 +10,7 @@ import type { InputEntry } from '../request/input-items.js';
  * item of the tenant brings that item in (a copy, under a fresh id); an unknown one is a 400
  * naming `input[i].id`. An `mcp_approval_request` keeps the id it came with (approvals name it);
  * when another response stores that id already, it takes a fresh one and this input's approvals
- * follow it.
+ * follow it. The text of `input_file` PDFs is read here (after the checks of parsing).
  */
 export async function resolveInput(store: StateStore, tenant: string, entries: readonly InputEntry[], history: readonly Item[]): Promise<Item[]> {
   const known = new Set(history.map((item) => item.id));
@@ -28,6 +29,7 @@ export async function resolveInput(store: StateStore, tenant: string, entries: r
       if (known.has(entry.clientId)) continue;
       known.add(entry.clientId);
     }
+    await readPendingPdfs(entry.pdfs);
     const { item } = entry;
     if (item.type === 'mcp_approval_request' && await store.getItem(tenant, item.id)) {
       const id = newId('mcp_approval_request');

@@ -47,7 +47,7 @@ export const registerConversationRoutes: RouteRegistrar = (app: FastifyInstance,
   app.post('/conversations', async (request, reply) => {
     // The SDK sends `{}` for a bare create; a body-less POST means the same.
     const body = FieldReader.root(request.body ?? {});
-    const items = readItems(body, maxItems, { required: false });
+    const items = await readItems(body, maxItems, { required: false, maxInputFilePages: ctx.config.maxInputFilePages });
     const record = await store.createConversation({
       id: newId('conversation'),
       tenant: request.tenant,
@@ -82,7 +82,7 @@ export const registerConversationRoutes: RouteRegistrar = (app: FastifyInstance,
   app.post<ConversationParams>('/conversations/:id/items', async (request, reply) => {
     const { id } = request.params;
     // Validate before looking the conversation up: a bad body is a 400 whatever the id.
-    const items = readItems(FieldReader.root(request.body ?? {}), maxItems, { required: true });
+    const items = await readItems(FieldReader.root(request.body ?? {}), maxItems, { required: true, maxInputFilePages: ctx.config.maxInputFilePages });
     await requireConversation(request.tenant, id);
     await appendItems(request.tenant, id, items);
     return reply.send(toListBody({ data: items, firstId: items[0]?.id ?? null, lastId: items.at(-1)?.id ?? null, hasMore: false }));
@@ -116,7 +116,7 @@ export function toConversationObject(record: ConversationRecord): ConversationOb
 }
 
 /** `items`: an array of 1 to `max` input items (it may be absent on create), parsed to stored form. */
-function readItems(body: FieldReader, max: number, options: { required: boolean }): Item[] {
+async function readItems(body: FieldReader, max: number, options: { required: boolean; maxInputFilePages: number }): Promise<Item[]> {
   const raw = body.array('items');
   if (raw === undefined) {
     if (options.required) throw invalidRequest('items', "Missing required parameter: 'items' (an array).", 'missing_required_parameter');
@@ -124,5 +124,5 @@ function readItems(body: FieldReader, max: number, options: { required: boolean 
   }
   if (options.required && raw.length === 0) throw invalidRequest('items', "'items' must hold at least one item.");
   if (raw.length > max) throw invalidRequest('items', `'items' may hold at most ${max} items (got ${raw.length}).`);
-  return parseInputItems(raw, 'items');
+  return parseInputItems(raw, 'items', { maxInputFilePages: options.maxInputFilePages });
 }
