@@ -66,7 +66,7 @@ describe('Codex tool shapes: custom tools', () => {
     expect((tools[0]!.parameters as { properties: { input: { description: string } } }).properties.input.description).toContain('lark grammar');
   });
 
-  it('returns a call as a custom_tool_call item, streaming its input with custom_tool_call_input.delta/.done', async () => {
+  it('returns a call as a custom_tool_call item, its input in custom_tool_call_input.delta/.done once validated', async () => {
     const harness = await startGateway({ model: [call('apply_patch', { input: PATCH }, 9)] });
 
     const events = await streamResponse(harness, { input: 'add hello.txt', tools: [APPLY_PATCH, EXEC_COMMAND] });
@@ -75,7 +75,7 @@ describe('Codex tool shapes: custom tools', () => {
     expect(added.item).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: '', status: 'in_progress' });
     const itemId = (added.item as { id: string }).id;
     const deltas = events.filter((event) => event.type === 'response.custom_tool_call_input.delta');
-    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.length).toBeGreaterThan(0);
     expect(deltas.every((event) => event.item_id === itemId && event.output_index === 0)).toBe(true);
     expect(deltas.map((event) => event.delta).join('')).toBe(PATCH);
     expect(events.find((event) => event.type === 'response.custom_tool_call_input.done')).toMatchObject({ item_id: itemId, output_index: 0, input: PATCH });

@@ -52,8 +52,6 @@ export async function* streamModelStep(
   let usage: ModelUsage = ZERO_USAGE;
   let text = '';
   let structured: { text: string; value: unknown } | undefined;
-  /** Calls whose deltas interleaved with another open call: they get their arguments whole at the end. */
-  const unstreamed = new Set<string>();
 
   const stopped = async function* (error?: ModelError): AsyncGenerator<AgentEvent, ModelStepOutcome> {
     yield* open.close('incomplete');
@@ -73,16 +71,10 @@ export async function* streamModelStep(
           text += event.delta;
           if (!options.holdText) yield* open.message(event.delta);
           break;
-        case 'tool-call-delta': {
-          if (options.selfRenderingTools.has(event.toolName)) break;
-          // Deltas of a second call that interleave with an open one are dropped: items never
-          // interleave, and that call's item gets its whole arguments when it completes.
-          const streamsNow = open.openCallId === event.toolCallId
-            || (open.openCallId === undefined && !unstreamed.has(event.toolCallId));
-          if (streamsNow) yield* open.callArguments(event.toolCallId, event.toolName, event.argumentsDelta);
-          else unstreamed.add(event.toolCallId);
+        case 'tool-call-delta':
+          // Held back: a call is shown once the model port has validated it (the `tool-call`
+          // event), so a call that is refused and retried never reaches a client that runs what it sees.
           break;
-        }
         case 'tool-call': {
           let item: FunctionCallItem | undefined;
           if (!options.selfRenderingTools.has(event.toolName)) {

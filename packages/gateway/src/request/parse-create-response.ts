@@ -62,8 +62,12 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   const background = root.boolean('background') ?? false;
   if (background && !store) throw invalidRequest('background', "Background responses must be stored: 'background' needs 'store' to be true.");
 
-  const { functionTools, hostedTools, ignoredToolTypes, echoTools } = parseTools(root, options);
-  const toolChoice = parseToolChoice(root, functionTools, hostedTools);
+  const offered = parseTools(root, options);
+  const { ignoredToolTypes, echoTools } = offered;
+  const { toolChoice, allowed } = parseToolChoice(root, offered.functionTools, offered.hostedTools);
+  // `allowed_tools`: the model is offered only those (so vLLM constrains to them); `tools` still echoes every one.
+  const functionTools = allowed ? offered.functionTools.filter((tool) => allowed.functionNames.has(tool.name)) : offered.functionTools;
+  const hostedTools = allowed ? offered.hostedTools.filter((tool) => allowed.hosted.some((entry) => entry.allows(tool))) : offered.hostedTools;
   const text = root.object('text');
   const { output, echo: formatEcho } = text ? parseOutput(text, options.validator) : TEXT_OUTPUT;
   const verbosity = text?.oneOf('verbosity', VERBOSITIES);
@@ -220,24 +224,58 @@ function parseCustomFormat(tool: FieldReader): CustomToolFormat {
   };
 }
 
-function parseToolChoice(root: FieldReader, functionTools: readonly ClientTool[], hostedTools: readonly HostedToolRequest[]): ModelToolChoice | undefined {
+/** The tools an `allowed_tools` choice leaves the model: function and custom tools by name, hosted ones by type (and `server_label`). */
+interface AllowedTools {
+  functionNames: Set<string>;
+  hosted: Array<{ allows(tool: HostedToolRequest): boolean }>;
+}
+
+function parseToolChoice(root: FieldReader, functionTools: readonly ClientTool[], hostedTools: readonly HostedToolRequest[]): { toolChoice: ModelToolChoice | undefined; allowed?: AllowedTools } {
   const raw = root.raw('tool_choice');
-  if (raw === undefined || raw === null) return undefined;
-  if (typeof raw === 'string') return root.oneOf('tool_choice', ['auto', 'none', 'required'] as const);
+  if (raw === undefined || raw === null) return { toolChoice: undefined };
+  if (typeof raw === 'string') return { toolChoice: root.oneOf('tool_choice', ['auto', 'none', 'required'] as const) };
   const choice = root.object('tool_choice')!;
   const type = choice.string('type', { required: true });
-  if (type === 'function' || type === 'custom') {
-    const declared = choice.string('name', { required: true });
-    const namespace = type === 'function' ? choice.string('namespace', { nonEmpty: true }) : undefined;
-    const name = namespace === undefined ? declared : namespacedToolName(namespace, declared);
-    if (!functionTools.some((tool) => tool.name === name)) {
-      throw invalidRequest('tool_choice.name', `Tool choice '${declared}' is not one of the request's ${type} tools.`);
-    }
-    return { name };
+  if (type === 'function' || type === 'custom') return { toolChoice: { name: namedClientTool(choice, type, functionTools, 'tool_choice') } };
+  if (type === 'allowed_tools') {
+    const mode = choice.oneOf('mode', ['auto', 'required'] as const, { required: true })!;
+    return { toolChoice: mode, allowed: parseAllowedTools(choice, functionTools, hostedTools) };
   }
-  if (hostedTools.some((tool) => tool.type === type)) return 'required';
-  // allowed_tools and tool types we do not serve leave the choice to the model.
-  return 'auto';
+  if (hostedTools.some((tool) => tool.type === type)) return { toolChoice: 'required' };
+  // Tool types we do not serve leave the choice to the model.
+  return { toolChoice: 'auto' };
+}
+
+/** A function or custom tool named in `tool_choice` (or one of its `allowed_tools`): one of the request's, or a 400. */
+function namedClientTool(choice: FieldReader, type: 'function' | 'custom', functionTools: readonly ClientTool[], where: string): string {
+  const declared = choice.string('name', { required: true })!;
+  const namespace = type === 'function' ? choice.string('namespace', { nonEmpty: true }) : undefined;
+  const name = namespace === undefined ? declared : namespacedToolName(namespace, declared);
+  if (!functionTools.some((tool) => tool.name === name)) {
+    throw invalidRequest(`${where}.name`, `Tool choice '${declared}' is not one of the request's ${type} tools.`);
+  }
+  return name;
+}
+
+function parseAllowedTools(choice: FieldReader, functionTools: readonly ClientTool[], hostedTools: readonly HostedToolRequest[]): AllowedTools {
+  const entries = choice.objects('tools');
+  if (!entries || entries.length === 0) throw invalidRequest(choice.param('tools'), `'${choice.param('tools')}' must name at least one of the request's tools.`);
+  const allowed: AllowedTools = { functionNames: new Set(), hosted: [] };
+  entries.forEach((entry, index) => {
+    const where = `${choice.param('tools')}[${index}]`;
+    const type = entry.string('type', { required: true })!;
+    if (type === 'function' || type === 'custom') {
+      allowed.functionNames.add(namedClientTool(entry, type, functionTools, where));
+      return;
+    }
+    const label = entry.string('server_label');
+    const allows = (tool: HostedToolRequest) => tool.type === type && (label === undefined || tool.config.server_label === label);
+    if (!hostedTools.some(allows)) {
+      throw invalidRequest(where, `'${where}' names a ${type} tool${label === undefined ? '' : ` '${label}'`} the request does not offer.`);
+    }
+    allowed.hosted.push({ allows });
+  });
+  return allowed;
 }
 
 /** Plain text: no output spec, echoed as `{ type: 'text' }`. */
