@@ -40,6 +40,32 @@ describe('POST /v1/responses with stream: true, read by the SDK stream helper', 
     expect(withoutParsed(final)).toEqual(withoutParsed(stored));
   });
 
+  it('streams reasoning as a summary when reasoning.summary asks for one, as OpenAI\'s clients read it', async () => {
+    const harness = await startGateway({
+      model: [
+        { parts: [{ type: 'reasoning', text: 'The user greets me, so I greet back.', chunks: 3 }, { type: 'text', text: 'Hi there' }] },
+        { parts: [{ type: 'reasoning', text: 'Thinking.' }, { type: 'text', text: 'Hi' }] },
+      ],
+    });
+    const stream = harness.client().responses.stream({ model: 'm', input: 'hello', reasoning: { summary: 'auto' } });
+    const summaryDeltas: string[] = [];
+    stream.on('response.reasoning_summary_text.delta', (event) => { summaryDeltas.push(event.delta); });
+    const final = await stream.finalResponse();
+
+    expect(summaryDeltas.length).toBeGreaterThan(1);
+    expect(summaryDeltas.join('')).toBe('The user greets me, so I greet back.');
+    expect(final.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'The user greets me, so I greet back.' }] });
+    expect(final.reasoning).toMatchObject({ summary: 'auto' });
+    const { events, checked, stored } = await streamAndRetrieve(harness, { model: 'm', input: 'hello', reasoning: { summary: 'detailed' } });
+    expect(events.some((event) => event.type === 'response.reasoning_text.delta')).toBe(false);
+    expect(events.filter((event) => event.type.startsWith('response.reasoning_summary')).map((event) => event.type)).toEqual([
+      'response.reasoning_summary_part.added', 'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.done', 'response.reasoning_summary_part.done',
+    ]);
+    expect(checked.items[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Thinking.' }], content: [{ type: 'reasoning_text', text: 'Thinking.' }] });
+    expect(stored.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Thinking.' }] });
+  });
+
   it('ends with a client function call, then continues with its output and previous_response_id', async () => {
     const harness = await startGateway({
       model: [

@@ -7,14 +7,19 @@ import type { ToolNameMap } from '../codex/tool-name-map.js';
  * Shows the agent's output items in the shapes the client declared: a call of the function
  * that stands for a `custom` tool becomes a `custom_tool_call` (and its output a
  * `custom_tool_call_output`), a call of a namespace member gets back its own name and its
- * `namespace`, and reasoning gets a sealed `encrypted_content` when the request asked for it.
+ * `namespace`, and reasoning gets a sealed `encrypted_content` and a summary when the request asked for them.
  * Items already in the client's shape pass through unchanged.
  */
 export class OutputItemPresenter {
   /** Call ids of custom tool calls, so their outputs are shown as custom outputs too. */
   private readonly customCallIds = new Set<string>();
 
-  constructor(private readonly toolNames: ToolNameMap, private readonly reasoningSeal: ReasoningSeal | undefined) {}
+  constructor(
+    private readonly toolNames: ToolNameMap,
+    private readonly reasoningSeal: ReasoningSeal | undefined,
+    /** `reasoning.summary` was asked for: reasoning carries its text as a summary part too. */
+    private readonly reasoningSummary = false,
+  ) {}
 
   present(item: Item): Item {
     switch (item.type) {
@@ -39,8 +44,10 @@ export class OutputItemPresenter {
         };
       case 'reasoning': {
         const text = (item.content ?? []).map((part) => part.text).join('');
-        if (!this.reasoningSeal || text === '') return item;
-        return { ...item, encrypted_content: this.reasoningSeal.seal(text) };
+        if (text === '') return item;
+        // vLLM's models have no separate summarizer: the reasoning is its own summary.
+        const summarized = this.reasoningSummary ? { ...item, summary: [{ type: 'summary_text' as const, text }] } : item;
+        return this.reasoningSeal ? { ...summarized, encrypted_content: this.reasoningSeal.seal(text) } : summarized;
       }
       default:
         return item;

@@ -17,6 +17,12 @@ export interface ResponseEventEncoderOptions {
   extensions?: boolean;
   /** Seals each reasoning item's text into its `encrypted_content` (the request's `include` asked for it). */
   reasoningSeal?: ReasoningSeal | undefined;
+  /**
+   * `reasoning.summary` was asked for (`auto`, `concise`, `detailed`): reasoning streams as
+   * `response.reasoning_summary_*` events (what the AI SDK, LangChain and the Agents SDK show) and
+   * its item carries the text as a `summary_text` part beside its `reasoning_text` content.
+   */
+  reasoningSummary?: boolean;
 }
 
 /** Item types whose argument text streams under their own event names. */
@@ -39,7 +45,7 @@ export class ResponseEventEncoder {
   private readonly snapshot: ResponseObject;
   private readonly outputIndexOf = new Map<string, number>();
   /** Content parts opened by a delta and not yet done, keyed by `itemId:contentIndex`. */
-  private readonly openParts = new Map<string, { kind: 'output_text' | 'reasoning_text'; text: string }>();
+  private readonly openParts = new Map<string, { kind: PartKind; text: string }>();
   /** Argument text streamed so far per item. */
   private readonly argumentText = new Map<string, string>();
   /** Items added and not yet done, in output order: the ones an early end must close. */
@@ -53,7 +59,7 @@ export class ResponseEventEncoder {
 
   constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
     this.snapshot = structuredClone(initial);
-    this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal);
+    this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal, options.reasoningSummary);
   }
 
   /** The response as the events so far describe it; after the end, the same object the terminal event carries. */
@@ -92,7 +98,9 @@ export class ResponseEventEncoder {
       case 'text.delta':
         return this.contentDelta(event.itemId, event.contentIndex, 'output_text', event.delta);
       case 'reasoning.delta':
-        return this.contentDelta(event.itemId, event.contentIndex, 'reasoning_text', event.delta);
+        return this.options.reasoningSummary
+          ? this.summaryDelta(event.itemId, event.contentIndex, event.delta)
+          : this.contentDelta(event.itemId, event.contentIndex, 'reasoning_text', event.delta);
       case 'arguments.delta':
         return this.argumentsDelta(event.itemId, event.delta);
       case 'tool.progress':
@@ -164,6 +172,24 @@ export class ResponseEventEncoder {
     const fields: Record<string, unknown> = { item_id: itemId, output_index: outputIndex, content_index: contentIndex, delta };
     if (kind === 'output_text') fields.logprobs = [];
     events.push(this.event(type, fields));
+    return events;
+  }
+
+  /** Reasoning as a summary: `summary_index` is the reasoning's content index. */
+  private summaryDelta(itemId: string, summaryIndex: number, delta: string): ResponseStreamEvent[] {
+    const outputIndex = this.indexOf(itemId);
+    const events: ResponseStreamEvent[] = [];
+    const key = `${itemId}:${summaryIndex}`;
+    let part = this.openParts.get(key);
+    if (!part) {
+      part = { kind: 'summary_text', text: '' };
+      this.openParts.set(key, part);
+      events.push(this.event('response.reasoning_summary_part.added', {
+        item_id: itemId, output_index: outputIndex, summary_index: summaryIndex, part: { type: 'summary_text', text: '' },
+      }));
+    }
+    part.text += delta;
+    events.push(this.event('response.reasoning_summary_text.delta', { item_id: itemId, output_index: outputIndex, summary_index: summaryIndex, delta }));
     return events;
   }
 
@@ -243,6 +269,12 @@ export class ResponseEventEncoder {
       this.openParts.delete(key);
       const contentIndex = Number(key.slice(item.id.length + 1));
       const text = finalText(item, contentIndex) ?? part.text;
+      if (part.kind === 'summary_text') {
+        const summary = { item_id: item.id, output_index: outputIndex, summary_index: contentIndex };
+        events.push(this.event('response.reasoning_summary_text.done', { ...summary, text }));
+        events.push(this.event('response.reasoning_summary_part.done', { ...summary, part: { type: 'summary_text', text } }));
+        continue;
+      }
       const where = { item_id: item.id, output_index: outputIndex, content_index: contentIndex };
       if (part.kind === 'output_text') {
         events.push(this.event('response.output_text.done', { ...where, text, logprobs: [] }));
@@ -296,6 +328,8 @@ export class ResponseEventEncoder {
     return { type, sequence_number: this.sequence++, ...fields };
   }
 }
+
+type PartKind = 'output_text' | 'reasoning_text' | 'summary_text';
 
 function emptyPart(kind: 'output_text' | 'reasoning_text') {
   return kind === 'output_text' ? { type: 'output_text', text: '', annotations: [], logprobs: [] } : { type: 'reasoning_text', text: '' };

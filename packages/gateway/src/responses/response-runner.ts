@@ -105,7 +105,9 @@ export class ResponseRunner {
     this.deps.active.add(live);
     const run = this.agentRun(params, history, serverTools, openingItems);
     const initial = toResponseObject({ ...record, completedAt: null }, []);
-    const encoder = new ResponseEventEncoder(initial, { extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal });
+    const encoder = new ResponseEventEncoder(initial, {
+      extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal, reasoningSummary: params.echo.reasoning.summary !== null,
+    });
     const logger = options.logger ?? this.deps.logger;
     const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, logger, this.announcer(tenant, id, logger));
     const startedAt = performance.now();

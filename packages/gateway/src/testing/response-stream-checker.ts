@@ -63,6 +63,8 @@ interface ItemState {
   done: boolean;
   /** Content parts by content index: their kind, text so far, and whether they are done. */
   parts: Array<{ kind: string; text: string; textDone: boolean; done: boolean }>;
+  /** Reasoning summary parts by summary index, the same way. */
+  summaries: Array<{ kind: string; text: string; textDone: boolean; done: boolean }>;
   arguments: string;
 }
 
@@ -115,7 +117,7 @@ export function checkResponseStream(events: readonly StreamEvent[]): CheckedStre
       if (open && !open.done) fail(index, `item ${item.id} added while ${open.id} is still open (items must not interleave)`);
       if (items.some((known) => known.id === item.id)) fail(index, `item id ${item.id} added twice`);
       if (outputIndex !== items.length) fail(index, `output_index should be ${items.length} (output is appended in order)`);
-      open = { id: item.id, type: item.type, done: false, parts: [], arguments: '' };
+      open = { id: item.id, type: item.type, done: false, parts: [], summaries: [], arguments: '' };
       items.push(open);
       return;
     }
@@ -210,6 +212,33 @@ function checkItemEvent(event: StreamEvent, state: ItemState, fail: (message: st
       part.done = true;
       return;
     }
+    case 'response.reasoning_summary_part.added': {
+      const part = event.part as { type?: unknown; text?: unknown } | undefined;
+      if (state.type !== 'reasoning') fail('a summary part in a non-reasoning item');
+      if (event.summary_index !== state.summaries.length) fail(`summary_index should be ${state.summaries.length}`);
+      if (part?.type !== 'summary_text' || part.text !== '') fail('a summary part must be an empty summary_text');
+      state.summaries.push({ kind: 'summary_text', text: '', textDone: false, done: false });
+      return;
+    }
+    case 'response.reasoning_summary_text.delta':
+    case 'response.reasoning_summary_text.done':
+    case 'response.reasoning_summary_part.done': {
+      const summary = typeof event.summary_index === 'number' ? state.summaries[event.summary_index] : undefined;
+      if (!summary) return fail(`summary_index ${String(event.summary_index)} was never added`);
+      if (summary.done) fail(`summary part ${String(event.summary_index)} is already done`);
+      if (event.type === 'response.reasoning_summary_text.delta') {
+        if (summary.textDone || typeof event.delta !== 'string') fail('a summary delta after its text was done, or not a string');
+        summary.text += event.delta as string;
+      } else if (event.type === 'response.reasoning_summary_text.done') {
+        if (summary.textDone || event.text !== summary.text) fail(`summary done text ${JSON.stringify(event.text)} is not the deltas' ${JSON.stringify(summary.text)}`);
+        summary.textDone = true;
+      } else {
+        const done = event.part as { text?: unknown } | undefined;
+        if (!summary.textDone || done?.text !== summary.text) fail('summary_part.done before its text was done, or with other text');
+        summary.done = true;
+      }
+      return;
+    }
     case 'response.function_call_arguments.delta':
     case 'response.mcp_call_arguments.delta':
     case 'response.code_interpreter_call_code.delta':
@@ -226,8 +255,12 @@ function checkItemEvent(event: StreamEvent, state: ItemState, fail: (message: st
       if (!item || item.id !== state.id) fail(`output_item.done for ${String(item?.id)} at the index of ${state.id}`);
       if (item!.type !== state.type) fail(`output_item.done of a ${String(item!.type)} for a ${state.type} item`);
       if (item!.status === 'in_progress') fail('an item done with status in_progress');
-      const openParts = state.parts.filter((part) => !part.done);
-      if (openParts.length > 0) fail('the item is done while content parts are open');
+      const openParts = [...state.parts, ...state.summaries].filter((part) => !part.done);
+      if (openParts.length > 0) fail('the item is done while content or summary parts are open');
+      const summary = (item as { summary?: Array<{ text?: unknown }> }).summary ?? [];
+      if (state.summaries.length > 0 && !isDeepStrictEqual(summary.map((part) => part.text), state.summaries.map((part) => part.text))) {
+        fail(`the done item's summary ${JSON.stringify(summary)} is not what was streamed`);
+      }
       state.done = true;
       return;
     }
