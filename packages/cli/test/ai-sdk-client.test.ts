@@ -1,0 +1,74 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { GatewayHarness } from '@agentport/gateway/testing';
+import { VllmAgentModel, VllmModelCatalog } from '@agentport/vllm-adapter';
+import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
+import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The Vercel AI SDK (`ai` with `@ai-sdk/openai`'s Responses model) against the real gateway over
+// the real vLLM adapter, unchanged: multi-turn with tools (it sends item_reference for what the
+// server stored), reasoning summaries.
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startStack(turns: FakeTurn[]) {
+  const fake = await new FakeVllmServer({ turns }).start();
+  const model = new VllmAgentModel({ baseUrl: fake.url, model: 'fake-model', maxRetries: 0 });
+  const harness = await GatewayHarness.start({ model, catalog: new VllmModelCatalog(model), config: { modelAliases: {} } });
+  cleanups.push(async () => {
+    await harness.close();
+    model.close();
+    await fake.close();
+  });
+  const provider = createOpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'test-key' });
+  return { fake, harness, model: provider.responses('fake-model') };
+}
+
+const weather = tool({
+  description: 'The weather in a city',
+  inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }),
+  execute: async ({ city }) => ({ city, sky: 'clear' }),
+});
+
+describe('the AI SDK against agentport', () => {
+  it('runs a tool loop across steps and a second turn of chat, the history sent as the SDK sends it', async () => {
+    const { fake, model } = await startStack([
+      { parts: [{ type: 'tool-call', name: 'weather', input: { city: 'Paris' }, id: 'call_w' }] },
+      { parts: [{ type: 'text', text: 'It is clear in Paris.' }] },
+      { parts: [{ type: 'text', text: 'You asked about Paris.' }] },
+    ]);
+    const first = await generateText({ model, prompt: 'Weather in Paris?', tools: { weather }, stopWhen: stepCountIs(3) });
+    expect(first.text).toBe('It is clear in Paris.');
+    expect(first.steps).toHaveLength(2);
+    expect(first.steps[0]!.toolResults[0]).toMatchObject({ toolName: 'weather', output: { city: 'Paris', sky: 'clear' } });
+    // The model's second call saw the call and its output once each.
+    const second = JSON.stringify(fake.chatRequests[1]!.body);
+    expect(second.match(/call_w/g)?.length).toBe(2);
+    expect(second).toContain('clear');
+
+    const followUp = await generateText({
+      model, tools: { weather },
+      messages: [{ role: 'user', content: 'Weather in Paris?' }, ...first.response.messages, { role: 'user', content: 'Which city was it?' }],
+    });
+    expect(followUp.text).toBe('You asked about Paris.');
+    // The SDK sends its stored answer back as an item_reference; the model gets the answer's text.
+    expect(fake.lastChatBody.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris?' }, { role: 'assistant', content: 'It is clear in Paris.' }, { role: 'user', content: 'Which city was it?' },
+    ]);
+  });
+
+  it('shows the model\'s reasoning as the SDK\'s reasoning, streamed and whole', async () => {
+    const { model } = await startStack([
+      { parts: [{ type: 'reasoning', text: 'The user wants a greeting; keep it short.', chunks: 3 }, { type: 'text', text: 'Hello!' }] },
+    ]);
+    const result = streamText({ model, prompt: 'Say hello.', providerOptions: { openai: { forceReasoning: true, reasoningSummary: 'auto' } } });
+    const streamed: string[] = [];
+    for await (const part of result.fullStream) if (part.type === 'reasoning-delta') streamed.push(part.text);
+    expect(streamed.join('')).toBe('The user wants a greeting; keep it short.');
+    expect(await result.reasoningText).toBe('The user wants a greeting; keep it short.');
+    expect(await result.text).toBe('Hello!');
+  });
+});
