@@ -55,7 +55,7 @@ export const GATEWAY_ERRORS = {
     description: "404: no item with that id in the conversation. 400: an input's `item_reference` names no stored item of this tenant (`param` `input[i].id`).",
   },
   mcp_server_not_found: { status: [404], description: 'No hosted MCP server with that label.' },
-  mcp_not_enabled: { status: [404], description: 'This gateway hosts no MCP servers (the mcp plugin is not configured).' },
+  mcp_not_enabled: { status: [404], description: 'No MCP host is composed into this gateway, or (POST /v1/mcp) it has nothing to serve: no hosted server, no built-in tool enabled.' },
   mcp_endpoint_disabled: { status: [404], description: 'The MCP endpoint for MCP clients is turned off.' },
   not_found: { status: [404], description: 'Unknown route (HTTP or WebSocket).' },
   request_timeout: { status: [408], description: 'The request was not received within the server\'s request timeout.' },

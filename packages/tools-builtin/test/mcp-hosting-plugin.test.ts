@@ -87,8 +87,19 @@ describe('the server_url allowlist', () => {
 });
 
 describe('mcpHosting()', () => {
-  it('binds nothing until configured', async () => {
+  it('gives requests no MCP server until configured, but hosts /v1/mcp for the built-in tools', async () => {
     const app = await createApp({ plugins: [mcpHosting()], logger: silentLogger });
+    await app.start();
+    cleanups.push(() => app.stop());
+
+    expect(app.getAll(TOKENS.ToolProvider)).toEqual([]);
+    const host = app.tryGet(TOKENS.McpHost);
+    expect(host?.servesMcpClients).toBe(true);
+    expect(host?.listServers()).toEqual([]);
+  });
+
+  it('binds nothing when there is no server and the MCP endpoint is turned off', async () => {
+    const app = await createApp({ plugins: [mcpHosting()], logger: silentLogger, config: { overrides: { mcp: { serveToMcpClients: false } } } });
     await app.start();
     cleanups.push(() => app.stop());
 

@@ -8,6 +8,7 @@ import { invalidRequest } from '../errors.js';
 import type { CreateResponseParams, HostedToolRequest, ReasoningEcho } from './create-response-params.js';
 import { FieldReader } from './field-reader.js';
 import { parseInputEntries } from './input-items.js';
+import { isOwnMcpEndpoint, servedInProcess } from './own-mcp-endpoint.js';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 const EMPTY_PARAMETERS = { type: 'object', properties: {} };
@@ -45,7 +46,11 @@ const VERBOSITIES = ['low', 'medium', 'high'] as const;
 export const INCLUDE_ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** Checks a create-response body field by field; a bad field is a 400 that names it. */
-export function parseCreateResponse(body: unknown, options: ParseOptions): CreateResponseParams {
+/**
+ * `requestHost`: the `Host` the request came to, so that an `mcp` tool naming this gateway's
+ * own `/v1/mcp` as its `server_url` is served in process.
+ */
+export function parseCreateResponse(body: unknown, options: ParseOptions, requestHost?: string): CreateResponseParams {
   const root = FieldReader.root(body);
   const model = root.string('model', { required: true, nonEmpty: true });
   const previousResponseId = root.string('previous_response_id', { nonEmpty: true }) ?? null;
@@ -62,7 +67,7 @@ export function parseCreateResponse(body: unknown, options: ParseOptions): Creat
   const background = root.boolean('background') ?? false;
   if (background && !store) throw invalidRequest('background', "Background responses must be stored: 'background' needs 'store' to be true.");
 
-  const offered = parseTools(root, options);
+  const offered = parseTools(root, options, requestHost);
   const { ignoredToolTypes, echoTools } = offered;
   const { toolChoice, allowed } = parseToolChoice(root, offered.functionTools, offered.hostedTools);
   // `allowed_tools`: the model is offered only those (so vLLM constrains to them); `tools` still echoes every one.
@@ -141,7 +146,7 @@ function parseConversation(root: FieldReader): string | null {
  * Every tool is echoed as sent, which is also what the encoder reads to show the model's
  * calls in the client's shapes again.
  */
-function parseTools(root: FieldReader, options: ParseOptions) {
+function parseTools(root: FieldReader, options: ParseOptions, requestHost: string | undefined) {
   const functionTools: ClientTool[] = [];
   const hostedTools: HostedToolRequest[] = [];
   const ignoredToolTypes: string[] = [];
@@ -182,7 +187,8 @@ function parseTools(root: FieldReader, options: ParseOptions) {
       echoTools.push(tool.toObject() as JsonObject);
     } else if (options.hostedToolTypes.has(type)) {
       const config = tool.toObject() as JsonObject;
-      hostedTools.push({ type, config });
+      const ownMcp = type === 'mcp' && isOwnMcpEndpoint(config.server_url, requestHost);
+      hostedTools.push({ type, config: ownMcp ? servedInProcess(config) : config });
       echoTools.push(withoutSecrets(config));
     } else {
       ignoredToolTypes.push(type);

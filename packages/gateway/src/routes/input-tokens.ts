@@ -13,7 +13,7 @@ import { parseCreateResponse } from '../request/parse-create-response.js';
  */
 export function registerInputTokensRoute(app: FastifyInstance, ctx: GatewayContext): void {
   app.post('/responses/input_tokens', async (request, reply) => {
-    const params = parseCreateResponse(withDefaultModel(request.body, ctx.agents.defaultModelName), ctx.parseOptions);
+    const params = parseCreateResponse(withDefaultModel(request.body, ctx.agents.defaultModelName), ctx.parseOptions, request.headers.host);
     const abort = new AbortController();
     const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
     reply.raw.once('close', onClose);

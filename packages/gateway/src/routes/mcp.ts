@@ -27,7 +27,9 @@ function jsonRpcError(code: number, message: string): { jsonrpc: '2.0'; error: {
  * gateway hosts; `POST /v1/mcp` serves their tools to any MCP client (Streamable HTTP,
  * stateless: every POST stands alone, so there is no session to resume and `GET` / `DELETE`
  * answer 405). All of them sit behind the API keys like every `/v1` route. Without an MCP
- * host (the `mcp` plugin not configured) they answer 404 `mcp_not_enabled`.
+ * host (the `mcp` plugin not composed) they answer 404 `mcp_not_enabled`, and so does
+ * `POST /v1/mcp` while there is nothing to serve (no hosted server, no built-in tool enabled
+ * for the caller).
  */
 export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext): void => {
   app.get('/mcp/servers', async (_request, reply) => {
@@ -48,6 +50,9 @@ export const registerMcpRoutes: RouteRegistrar = (app: FastifyInstance, ctx: Gat
     const abort = new AbortController();
     reply.raw.once('close', () => abort.abort());
     const localTools = { label: ctx.config.mcpBuiltinLabel, tools: await builtinServerTools(ctx, request.tenant) };
+    if (localTools.tools.length === 0 && host.listServers().length === 0) {
+      throw new ApiError(404, 'not_found_error', 'mcp_not_enabled', 'This gateway has no tools to serve over MCP: host MCP servers (AGENTPORT_MCP__SERVERS_FILE) or enable a built-in tool (shell, http_get, files).');
+    }
     let answer: Response;
     try {
       answer = await host.serveMcpClient({ request: toWebRequest(request, abort.signal), body: request.body, tenant: request.tenant, signal: abort.signal, localTools });

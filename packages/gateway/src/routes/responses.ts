@@ -16,7 +16,7 @@ type IdParams = { Params: { id: string } };
 /** `/v1/responses`: create (JSON or SSE), retrieve (or replay), delete, cancel, input items. */
 export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.post('/responses', async (request, reply) => {
-    const params = parseCreateResponse(request.body, ctx.parseOptions);
+    const params = parseCreateResponse(request.body, ctx.parseOptions, request.headers.host);
     if (params.ignoredToolTypes.length > 0) {
       request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
     }

@@ -16,8 +16,11 @@ import { prewarmResponse } from './prewarm-response.js';
 import type { Corkable } from './tick-cork.js';
 import { UnstoredResponses } from './unstored-responses.js';
 
-/** Who the upgrade request authenticated as; every response on the connection is theirs. */
-export type ConnectionIdentity = CallerIdentity;
+/**
+ * Who the upgrade request authenticated as (every response on the connection is theirs), and
+ * the `Host` it came to (for `mcp` tools naming this gateway's own `/v1/mcp`).
+ */
+export type ConnectionIdentity = CallerIdentity & { host: string | undefined };
 
 /** The `response.create` being worked on: its run once started, and whether a cancel came first. */
 interface CurrentRequest {
@@ -189,7 +192,7 @@ export class ResponsesConnection {
   private async handleCreate(frame: CreateFrame, current: CurrentRequest): Promise<void> {
     const { ctx, identity } = this;
     await ctx.rateLimiter.take(identity.apiKeyId);
-    const params = parseCreateResponse(frame.body, ctx.parseOptions);
+    const params = parseCreateResponse(frame.body, ctx.parseOptions, identity.host);
     params.stream = true;
     if (params.ignoredToolTypes.length > 0) {
       this.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');

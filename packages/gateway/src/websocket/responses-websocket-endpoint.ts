@@ -46,7 +46,7 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
     }
     let identity: ConnectionIdentity;
     try {
-      identity = await identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress);
+      identity = { ...await identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress), host: request.headers.host };
     } catch (error) {
       refuseUpgrade(socket, asApiError(error));
       return;

@@ -82,6 +82,6 @@ export const mcpHostingConfigSchema: JsonSchema = {
     defaultRequireApproval: { type: 'string', enum: ['always', 'never'], default: MCP_HOSTING_DEFAULTS.defaultRequireApproval, description: 'require_approval when a request leaves it out: always (each call waits for an mcp_approval_response, as OpenAI does) or never' },
     remoteIdleSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 2_000_000, default: MCP_HOSTING_DEFAULTS.remoteIdleSeconds, description: 'seconds a server_url connection may stay unused; then it is closed' },
     maxRemoteServers: { type: 'integer', minimum: 1, maximum: 10_000, default: MCP_HOSTING_DEFAULTS.maxRemoteServers, description: 'server_url connections open at once; a new one closes the least recently used' },
-    serveToMcpClients: { type: 'boolean', default: MCP_HOSTING_DEFAULTS.serveToMcpClients, description: 'serve the hosted servers\' tools to MCP clients at the gateway\'s /v1/mcp' },
+    serveToMcpClients: { type: 'boolean', default: MCP_HOSTING_DEFAULTS.serveToMcpClients, description: 'serve the hosted servers\' tools and the enabled built-in tools to MCP clients at the gateway\'s /v1/mcp (with or without a servers file)' },
   },
 };

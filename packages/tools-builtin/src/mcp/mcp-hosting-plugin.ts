@@ -12,9 +12,10 @@ export interface McpHostingOptions {
 
 /**
  * Hosts MCP servers for requests (`{type: 'mcp', server_label}`) and for MCP clients of the
- * gateway (`/v1/mcp`). Off until configured (config section `mcp`): without a servers file
- * (`AGENTPORT_MCP__SERVERS_FILE`), servers in code or a `server_url` allowlist it binds
- * nothing. `app.start()` connects every server (a failing one is retried in the background);
+ * gateway (`/v1/mcp`). Requests get no MCP server until configured (config section `mcp`: a
+ * servers file `AGENTPORT_MCP__SERVERS_FILE`, servers in code, or a `server_url` allowlist);
+ * the host itself is bound while `serveToMcpClients` is on, so that `/v1/mcp` serves the
+ * built-in tools that are enabled even with no server hosted. `app.start()` connects every server (a failing one is retried in the background);
  * `app.stop()` closes them, stdio processes included.
  */
 export function mcpHosting(options: McpHostingOptions = {}): Plugin<McpHostingConfig> {
@@ -25,9 +26,11 @@ export function mcpHosting(options: McpHostingOptions = {}): Plugin<McpHostingCo
     async register(ctx) {
       const { serversFile, ...settings } = ctx.config;
       const definitions = [...(serversFile ? await readMcpServersFile(serversFile) : []), ...(options.servers ?? [])];
-      if (definitions.length === 0 && settings.serverUrlAllowlist.length === 0) return;
+      const servesRequests = definitions.length > 0 || settings.serverUrlAllowlist.length > 0;
+      // With no server, the host still gives MCP clients the gateway's own (built-in) tools at /v1/mcp.
+      if (!servesRequests && !settings.serveToMcpClients) return;
       host = new McpServerHost(definitions, { ...settings, logger: ctx.logger });
-      ctx.bind(TOKENS.ToolProvider, new McpToolProvider(host));
+      if (servesRequests) ctx.bind(TOKENS.ToolProvider, new McpToolProvider(host));
       ctx.bind(TOKENS.McpHost, host);
     },
     async start(ctx) {
