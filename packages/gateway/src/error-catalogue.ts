@@ -36,6 +36,11 @@ export const GATEWAY_ERRORS = {
     status: [400],
     description: "POST /v1/responses/input_tokens for a model whose agent cannot count tokens (a custom agent without `countInputTokens`). An upstream without vLLM's /tokenize is a 502 `unsupported_capability`.",
   },
+  compaction_unsupported: { status: [400], description: 'POST /v1/responses/compact for a model whose agent cannot compact (a custom agent without `compact`).' },
+  invalid_encrypted_content: {
+    status: [400],
+    description: "A `compaction` input item whose `encrypted_content` this gateway did not seal, was changed, or was sealed with another key; `param` is `input[i].encrypted_content`.",
+  },
   unknown_frame_type: { status: [400], description: 'WebSocket: a frame whose type the gateway does not know.' },
   binary_frame_not_supported: { status: [400], description: 'WebSocket: a binary frame; send JSON text frames.' },
   tool_call_not_found: {

@@ -82,6 +82,14 @@ export interface GatewayConfig {
   defaultTemperature: number;
   /** The `top_p` sent upstream (and echoed in the response) when a request gives none. */
   defaultTopP: number;
+  /** What the model is asked when a conversation is compacted; empty: core's `DEFAULT_COMPACTION_PROMPT`. */
+  compactionPrompt: string;
+  /**
+   * Share of the model's context window a step's input may take before the default agent
+   * compacts the conversation before it (and goes on); 0: only when the upstream refuses the
+   * input as too long.
+   */
+  autoCompactionThreshold: number;
 }
 
 export const gatewayConfigSchema = {
@@ -153,6 +161,14 @@ export const gatewayConfigSchema = {
     defaultTopP: {
       type: 'number', minimum: 0, maximum: 1, default: 1,
       description: "The top_p sent upstream when a request gives none, and echoed in its response (OpenAI's default: 1).",
+    },
+    compactionPrompt: {
+      type: 'string', default: '',
+      description: 'What the model is asked when a conversation is compacted (POST /v1/responses/compact and automatic compaction); empty: the built-in prompt (summarise goals, decisions, facts, results, what remains)',
+    },
+    autoCompactionThreshold: {
+      type: 'number', minimum: 0, maximum: 1, default: 0.8,
+      description: "Share of the upstream model's context window (max_model_len) a step's input may take; past it, the default agent compacts the conversation so far into a compaction item and goes on. A step the upstream refuses as too long is compacted and retried once whatever this is; 0: only then",
     },
   },
 } as const;

@@ -48,13 +48,15 @@ export class Gateway {
     const config = { ...DEFAULT_GATEWAY_CONFIG, ...parts.config };
     const logger = parts.logger ?? createLogger();
     const tools = Array.isArray(parts.tools) ? new ToolRegistry(parts.tools) : parts.tools;
+    const upstreamNames = parts.catalog ? new UpstreamModelNames(parts.catalog, config.modelListTimeoutMs, logger) : undefined;
     const defaultAgent = parts.model
-      ? new ToolLoopAgent({ name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls })
+      ? new ToolLoopAgent({
+        name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls,
+        ...(config.compactionPrompt === '' ? {} : { compactionPrompt: config.compactionPrompt }),
+        autoCompaction: { threshold: config.autoCompactionThreshold, contextWindow: async () => upstreamNames?.contextWindow() },
+      })
       : undefined;
-    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent, {
-      aliases: config.modelAliases,
-      upstreamNames: parts.catalog ? new UpstreamModelNames(parts.catalog, config.modelListTimeoutMs, logger) : undefined,
-    });
+    const agents = new AgentDirectory(parts.agents ?? [], defaultAgent, { aliases: config.modelAliases, upstreamNames });
     const active = new ActiveResponses();
     const signals = parts.signals ?? new InProcessResponseSignals();
     const metrics = new GatewayMetrics({ activeStreams: () => active.size, ...(parts.metrics ? { registry: parts.metrics } : {}) });
@@ -79,7 +81,7 @@ export class Gateway {
       tools,
       reasoningSeal,
       parseOptions: {
-        validator, hostedToolTypes, reasoningSeal,
+        validator, hostedToolTypes, reasoningSeal, compactionSeal: reasoningSeal.forPurpose('compaction'),
         samplingDefaults: { temperature: config.defaultTemperature, topP: config.defaultTopP },
         maxInputFilePages: config.maxInputFilePages,
       },

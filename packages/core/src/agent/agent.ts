@@ -2,6 +2,7 @@ import type { Item } from '../items/item.js';
 import type { ModelOutputSpec, ModelToolChoice } from '../model/model-request.js';
 import type { Tool } from '../tools/tool.js';
 import type { AgentEvent } from './agent-event.js';
+import type { CompactionResult } from './conversation-compaction.js';
 import type { ClientToolBridge } from './client-tool-bridge.js';
 
 /** One run's input: what the caller asked for, with the history already loaded. */
@@ -58,4 +59,15 @@ export interface Agent {
    * (`POST /v1/responses/input_tokens`). Optional: an agent without it cannot answer that route.
    */
   countInputTokens?(run: AgentRun, ctx: CountContext): Promise<number>;
+  /**
+   * The run's history and input summarised into one compaction item by its model
+   * (`POST /v1/responses/compact`). Optional: an agent without it cannot answer that route.
+   */
+  compact?(run: AgentRun, ctx: CompactContext): Promise<CompactionResult>;
+}
+
+/** What compacting a run's conversation needs besides the run. */
+export interface CompactContext extends CountContext {
+  /** The request to summarise; the agent's own when not given. */
+  prompt?: string | undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Item } from '../items/item.js';
 import type { ModelMessage, ModelToolCall } from '../model/model-message.js';
+import { COMPACTION_SUMMARY_PREFIX, compactedView } from './compacted-view.js';
 
 /** The one argument a `custom` (freeform) tool's text travels in when a model sees the tool as a function. */
 export const CUSTOM_TOOL_INPUT_ARGUMENT = 'input';
@@ -33,7 +34,8 @@ export function namespacedToolName(namespace: string, name: string): string {
  * assistant turn it precedes; consecutive calls become one assistant turn with several tool
  * calls; hosted tool calls (MCP, code interpreter) are shown as the tool calls they were;
  * a custom tool call is a call of a function with one string argument, `input`, and a call
- * of a namespace's tool goes by its `namespacedToolName`. Items a model never sees (tool
+ * of a namespace's tool goes by its `namespacedToolName`. A compaction's summary is a user
+ * message standing for what it replaced (`compactedView`). Items a model never sees (tool
  * lists, approvals) are left out.
  */
 export function itemsToMessages(items: readonly Item[]): ModelMessage[] {
@@ -59,8 +61,13 @@ export function itemsToMessages(items: readonly Item[]): ModelMessage[] {
     }
   };
 
-  for (const item of items) {
+  for (const item of compactedView(items)) {
     switch (item.type) {
+      case 'compaction':
+        assistant = undefined;
+        reasoning = '';
+        messages.push({ role: 'user', content: `${COMPACTION_SUMMARY_PREFIX}${item.summary}` });
+        break;
       case 'message': {
         const text = item.content.map((part) => {
           switch (part.type) {

@@ -1,6 +1,7 @@
 import type { Item, MessageItem } from '../items/item.js';
 import { newId } from '../items/ids.js';
 import type { IAgentModel } from '../model/agent-model.js';
+import { ModelError } from '../model/model-error.js';
 import type { ModelMessage } from '../model/model-message.js';
 import type { ModelRequest, ModelSession, ModelToolChoice } from '../model/model-request.js';
 import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
@@ -8,8 +9,9 @@ import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
 import type { Tool } from '../tools/tool.js';
 import type { ToolRegistryOptions } from '../tools/tool-policy.js';
 import { ToolRegistry } from '../tools/tool-registry.js';
-import type { Agent, AgentRun, CountContext, RunContext } from './agent.js';
+import type { Agent, AgentRun, CompactContext, CountContext, RunContext } from './agent.js';
 import type { AgentEvent, IncompleteReason, RunFailure } from './agent-event.js';
+import { compactItems, type CompactionResult } from './conversation-compaction.js';
 import { itemsToMessages } from './items-to-messages.js';
 import { streamModelStep, type ModelStepOutcome } from './model-step.js';
 import {
@@ -47,7 +49,27 @@ export interface ToolLoopAgentOptions extends Partial<ToolLoopLimits> {
   /** The policy the agent's own server tools run under (time limit, output cap, …). */
   toolPolicy?: ToolRegistryOptions;
   validator?: JsonSchemaValidator;
+  /** What the model is asked when the conversation is compacted; `DEFAULT_COMPACTION_PROMPT` when not given. */
+  compactionPrompt?: string;
+  /** Compaction in the middle of a run, when its input grows too long for the model. Off when not given. */
+  autoCompaction?: AutoCompactionOptions;
 }
+
+export interface AutoCompactionOptions {
+  /**
+   * Share of the context window (0–1) a step's input may take; past it, everything before is
+   * compacted first. 0: only when the model refuses the input as too long.
+   */
+  threshold: number;
+  /** The model's context window in tokens; undefined when unknown (then only a refusal compacts). */
+  contextWindow: () => Promise<number | undefined>;
+}
+
+/**
+ * A cheap bound on a request's tokens from its characters: no tokenizer gives fewer than one
+ * token per this many characters of JSON on ordinary text, so below it no exact count is needed.
+ */
+const CHARS_PER_TOKEN_AT_MOST = 3;
 
 /**
  * The default agent: call the model, run the server tools it asks for, feed the results
@@ -84,6 +106,16 @@ export class ToolLoopAgent implements Agent {
     }
   }
 
+  compact(run: AgentRun, ctx: CompactContext): Promise<CompactionResult> {
+    return compactItems(this.model, [...run.history, ...run.input], {
+      instructions: run.instructions ?? this.options.instructions,
+      prompt: ctx.prompt ?? this.options.compactionPrompt,
+      signal: ctx.signal,
+      session: sessionOf(run, ctx.tenant),
+      maxOutputTokens: run.maxOutputTokens,
+    });
+  }
+
   async *run(run: AgentRun, ctx: RunContext): AsyncGenerator<AgentEvent> {
     const maxSteps = run.maxSteps ?? this.limits.maxSteps;
     const maxToolCalls = run.maxToolCalls ?? this.limits.maxToolCalls;
@@ -109,12 +141,21 @@ export class ToolLoopAgent implements Agent {
     toolCallsMade += settled.toolCalls;
 
     const session = sessionOf(run, ctx.tenant);
+    let compacted = false;
     for (let step = 1; ; step += 1) {
       if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
       if (step > maxSteps) return yield incomplete('max_steps', usage);
 
       yield { type: 'step.started', step };
-      const request = this.buildRequest(run, [...tools.values()], produced, feedback, toolChoice);
+      let request = this.buildRequest(run, [...tools.values()], produced, feedback, toolChoice);
+      if (!compacted && await this.wouldOverflow(request, ctx.signal)) {
+        const compaction = yield* this.compactInRun(run, produced, ctx, session);
+        if (compaction.kind === 'compacted') {
+          compacted = true;
+          usage = addUsage(usage, compaction.usage);
+          request = this.buildRequest(run, [...tools.values()], produced, feedback, toolChoice);
+        }
+      }
       const outcome: ModelStepOutcome = yield* streamModelStep(this.model, request, {
         signal: ctx.signal,
         selfRenderingTools,
@@ -128,6 +169,16 @@ export class ToolLoopAgent implements Agent {
       if (outcome.kind === 'cancelled') return yield { type: 'cancelled', usage };
       if (outcome.kind === 'failed') {
         const { code, message } = outcome.error;
+        // Too long for the model: compact what came before and take the step again, once.
+        if (code === 'context_length_exceeded' && !compacted && this.options.autoCompaction && outcome.items.length === 0) {
+          const compaction = yield* this.compactInRun(run, produced, ctx, session);
+          if (compaction.kind === 'compacted') {
+            compacted = true;
+            usage = addUsage(usage, compaction.usage);
+            step -= 1;
+            continue;
+          }
+        }
         const fixable = code === 'invalid_structured_output' || code === 'invalid_tool_arguments';
         if (fixable && retries < this.limits.maxOutputRetries) {
           retries += 1;
@@ -166,6 +217,52 @@ export class ToolLoopAgent implements Agent {
       }
       return yield { type: 'completed', usage };
     }
+  }
+
+  /**
+   * Whether a step's input passes the auto-compaction share of the context window: counted by
+   * the model when the cheap bound does not settle it (and the model can count).
+   */
+  private async wouldOverflow(request: ModelRequest, signal: AbortSignal): Promise<boolean> {
+    const auto = this.options.autoCompaction;
+    if (!auto || auto.threshold <= 0) return false;
+    const window = await auto.contextWindow();
+    if (window === undefined) return false;
+    const limit = window * auto.threshold;
+    const chars = JSON.stringify(request.messages).length + (request.tools ? JSON.stringify(request.tools).length : 0);
+    if (chars / CHARS_PER_TOKEN_AT_MOST <= limit) return false;
+    if (!this.model.countInputTokens) return true;
+    try {
+      return await this.model.countInputTokens(request, { signal }) > limit;
+    } catch (error) {
+      if (ModelError.is(error)) return error.code === 'context_length_exceeded';
+      throw error;
+    }
+  }
+
+  /**
+   * Everything the run holds so far summarised into one compaction item, shown as the run's
+   * output (so later turns start from it). A compaction that fails leaves the run as it was.
+   */
+  private async *compactInRun(
+    run: AgentRun, produced: Item[], ctx: RunContext, session: ModelSession | undefined,
+  ): AsyncGenerator<AgentEvent, { kind: 'compacted'; usage: ModelUsage } | { kind: 'not_compacted' }> {
+    let result: CompactionResult;
+    try {
+      result = await compactItems(this.model, [...run.history, ...run.input, ...produced], {
+        instructions: run.instructions ?? this.options.instructions,
+        prompt: this.options.compactionPrompt,
+        signal: ctx.signal,
+        session,
+      });
+    } catch (error) {
+      if (ModelError.is(error) || ctx.signal.aborted) return { kind: 'not_compacted' };
+      throw error;
+    }
+    yield { type: 'item.added', item: result.item };
+    produced.push(result.item);
+    yield { type: 'item.done', item: result.item };
+    return { kind: 'compacted', usage: result.usage };
   }
 
   /** The agent's own tools and the run's, by name (a run's tool of the same name wins). */

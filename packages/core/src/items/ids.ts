@@ -18,6 +18,7 @@ export const ID_PREFIX = {
   response: 'resp',
   conversation: 'conv',
   container: 'cntr',
+  compaction: 'cmp',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

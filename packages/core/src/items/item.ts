@@ -119,6 +119,18 @@ export interface CodeInterpreterCallItem {
   status: ItemStatus | 'interpreting' | 'failed';
 }
 
+/**
+ * What a compaction left of the conversation before it: the model's summary, standing for
+ * every earlier item except the user's, system and developer messages. `encrypted_content` is
+ * the summary sealed by the host (the spec's opaque form a stateless client sends back).
+ */
+export interface CompactionItem {
+  type: 'compaction';
+  id: string;
+  summary: string;
+  encrypted_content?: string;
+}
+
 export type Item =
   | MessageItem
   | FunctionCallItem
@@ -130,7 +142,8 @@ export type Item =
   | McpCallItem
   | McpApprovalRequestItem
   | McpApprovalResponseItem
-  | CodeInterpreterCallItem;
+  | CodeInterpreterCallItem
+  | CompactionItem;
 
 export type ItemType = Item['type'];
 

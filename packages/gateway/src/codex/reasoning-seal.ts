@@ -6,8 +6,8 @@ const BLOB_PREFIX = 'ap1.';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Bound into every blob, so a blob sealed for another purpose with the same key never opens here. */
-const ASSOCIATED_DATA = Buffer.from('agentport reasoning v1');
+/** What a blob is for; bound into it, so a blob sealed for one purpose never opens as another. */
+export type SealPurpose = 'reasoning' | 'compaction';
 
 /** Where the seal's key came from, for the start-up log line. */
 export type ReasoningKeySource = 'config' | 'generated';
@@ -19,7 +19,21 @@ export type ReasoningKeySource = 'config' | 'generated';
  * ours) is ignored and logged: the request goes on without it.
  */
 export class ReasoningSeal {
-  private constructor(private readonly key: Buffer, readonly keySource: ReasoningKeySource, private readonly logger: Logger) {}
+  private readonly associatedData: Buffer;
+
+  private constructor(
+    private readonly key: Buffer,
+    readonly keySource: ReasoningKeySource,
+    private readonly logger: Logger,
+    private readonly purpose: SealPurpose = 'reasoning',
+  ) {
+    this.associatedData = Buffer.from(`agentport ${purpose} v1`);
+  }
+
+  /** The same key sealing for another purpose (a compaction's summary): its blobs and these never open as each other. */
+  forPurpose(purpose: SealPurpose): ReasoningSeal {
+    return new ReasoningSeal(this.key, this.keySource, this.logger, purpose);
+  }
 
   /** From `reasoningEncryptionKey`: 32 bytes as 64 hex digits or base64; empty makes a key for this process. */
   static fromConfig(configuredKey: string, logger: Logger): ReasoningSeal {
@@ -35,7 +49,7 @@ export class ReasoningSeal {
   seal(text: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(ASSOCIATED_DATA);
+    cipher.setAAD(this.associatedData);
     const body = Buffer.concat([cipher.update(JSON.stringify({ text }), 'utf8'), cipher.final()]);
     return `${BLOB_PREFIX}${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
   }
@@ -45,8 +59,8 @@ export class ReasoningSeal {
     const text = this.tryOpen(blob);
     if (text === undefined) {
       this.logger.warn({
-        length: blob.length,
-      }, 'a reasoning item\'s encrypted_content did not open (tampered, sealed with another key, or not agentport\'s); it is ignored');
+        length: blob.length, purpose: this.purpose,
+      }, 'an encrypted_content did not open (tampered, sealed with another key or for another purpose, or not agentport\'s)');
     }
     return text;
   }
@@ -57,7 +71,7 @@ export class ReasoningSeal {
     if (raw.length < IV_BYTES + TAG_BYTES) return undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-      decipher.setAAD(ASSOCIATED_DATA);
+      decipher.setAAD(this.associatedData);
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
       const payload = JSON.parse(plain) as unknown;

@@ -7,7 +7,8 @@ import type { ToolNameMap } from '../codex/tool-name-map.js';
  * Shows the agent's output items in the shapes the client declared: a call of the function
  * that stands for a `custom` tool becomes a `custom_tool_call` (and its output a
  * `custom_tool_call_output`), a call of a namespace member gets back its own name and its
- * `namespace`, and reasoning gets a sealed `encrypted_content` and a summary when the request asked for them.
+ * `namespace`, reasoning gets a sealed `encrypted_content` and a summary when the request asked for them,
+ * and a compaction its sealed `encrypted_content`.
  * Items already in the client's shape pass through unchanged.
  */
 export class OutputItemPresenter {
@@ -19,6 +20,7 @@ export class OutputItemPresenter {
     private readonly reasoningSeal: ReasoningSeal | undefined,
     /** `reasoning.summary` was asked for: reasoning carries its text as a summary part too. */
     private readonly reasoningSummary = false,
+    private readonly compactionSeal: ReasoningSeal | undefined = undefined,
   ) {}
 
   present(item: Item): Item {
@@ -49,6 +51,9 @@ export class OutputItemPresenter {
         const summarized = this.reasoningSummary ? { ...item, summary: [{ type: 'summary_text' as const, text }] } : item;
         return this.reasoningSeal ? { ...summarized, encrypted_content: this.reasoningSeal.seal(text) } : summarized;
       }
+      case 'compaction':
+        // The summary stays readable beside its sealed form, as reasoning's text does.
+        return this.compactionSeal && item.encrypted_content === undefined ? { ...item, encrypted_content: this.compactionSeal.seal(item.summary) } : item;
       default:
         return item;
     }

@@ -17,6 +17,8 @@ export interface ResponseEventEncoderOptions {
   extensions?: boolean;
   /** Seals each reasoning item's text into its `encrypted_content` (the request's `include` asked for it). */
   reasoningSeal?: ReasoningSeal | undefined;
+  /** Seals each compaction item's summary into its `encrypted_content`. */
+  compactionSeal?: ReasoningSeal | undefined;
   /**
    * `reasoning.summary` was asked for (`auto`, `concise`, `detailed`): reasoning streams as
    * `response.reasoning_summary_*` events (what the AI SDK, LangChain and the Agents SDK show) and
@@ -59,7 +61,7 @@ export class ResponseEventEncoder {
 
   constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
     this.snapshot = structuredClone(initial);
-    this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal, options.reasoningSummary);
+    this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal, options.reasoningSummary, options.compactionSeal);
   }
 
   /** The response as the events so far describe it; after the end, the same object the terminal event carries. */

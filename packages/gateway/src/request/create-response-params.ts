@@ -46,6 +46,8 @@ export interface CreateResponseParams {
   include: string[];
   /** Set when `include` asks for `reasoning.encrypted_content`: seals the response's reasoning items. */
   reasoningSeal: ReasoningSeal | undefined;
+  /** Seals the summary of a compaction item the run makes (automatic compaction). */
+  compactionSeal: ReasoningSeal | undefined;
   /** The request's settings as the response object echoes them. */
   echo: {
     text: JsonObject;

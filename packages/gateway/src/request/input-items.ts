@@ -7,6 +7,8 @@ import { parseInputFile, type PendingPdf, readPendingPdfs } from './input-files.
 export interface InputItemOptions {
   /** Opens the `encrypted_content` of reasoning items the gateway sealed; without it blobs are kept unread. */
   reasoningSeal?: ReasoningSeal | undefined;
+  /** Opens the `encrypted_content` of compaction items; without it a compaction item is refused. */
+  compactionSeal?: ReasoningSeal | undefined;
   /** Pages of an `input_file` PDF read at most; more is a 400. */
   maxInputFilePages?: number | undefined;
 }
@@ -105,6 +107,9 @@ function parseItem(element: unknown, param: string, options: InputItemOptions & 
       };
     case 'reasoning':
       return parseReasoning(item, options.reasoningSeal);
+    case 'compaction':
+    case 'compaction_summary':
+      return parseCompaction(item, param, options.compactionSeal);
     case 'mcp_approval_response':
       return {
         type: 'mcp_approval_response', id: newId('mcp_approval_response'),
@@ -164,6 +169,20 @@ function parseReasoning(item: FieldReader, seal: ReasoningSeal | undefined): Ite
     else content = [{ type: 'reasoning_text', text }];
   }
   return { type: 'reasoning', id: newId('reasoning'), summary, content, encrypted_content: encrypted };
+}
+
+/**
+ * A compaction item (what `/v1/responses/compact` or an automatic compaction gave the client).
+ * Its summary is what its sealed `encrypted_content` holds; one that does not open is a 400:
+ * going on without it would silently drop the conversation it stands for.
+ */
+function parseCompaction(item: FieldReader, param: string, seal: ReasoningSeal | undefined): Item {
+  const blob = item.string('encrypted_content', { required: true, nonEmpty: true });
+  const summary = seal?.open(blob);
+  if (summary === undefined) {
+    throw invalidRequest(`${param}.encrypted_content`, `The compaction item at '${param}' could not be opened: it was not made by this gateway, was changed, or was sealed with another key (gateway.reasoningEncryptionKey).`, 'invalid_encrypted_content');
+  }
+  return { type: 'compaction', id: newId('compaction'), summary, encrypted_content: blob };
 }
 
 const ROLES = ['user', 'assistant', 'system', 'developer'] as const;

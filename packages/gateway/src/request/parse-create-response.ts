@@ -22,6 +22,8 @@ export interface ParseOptions {
    * asks for `reasoning.encrypted_content`. Without it, blobs are kept unread and none are made.
    */
   reasoningSeal?: ReasoningSeal | undefined;
+  /** Seals compaction summaries into `encrypted_content` and opens them when they come back. */
+  compactionSeal?: ReasoningSeal | undefined;
   /** What is sent upstream (and echoed) when a request gives no `temperature` / `top_p`. */
   samplingDefaults?: SamplingDefaults | undefined;
   /** Pages of an `input_file` PDF read at most (`maxInputFilePages`). */
@@ -61,7 +63,9 @@ export function parseCreateResponse(body: unknown, options: ParseOptions, reques
   if (!root.has('input') && !previousResponseId && !conversationId) {
     throw invalidRequest('input', "Missing required parameter: 'input'.", 'missing_required_parameter');
   }
-  const inputEntries = root.has('input') ? parseInputEntries(root.raw('input'), 'input', { reasoningSeal: options.reasoningSeal, maxInputFilePages: options.maxInputFilePages }) : [];
+  const inputEntries = root.has('input') ? parseInputEntries(root.raw('input'), 'input', {
+    reasoningSeal: options.reasoningSeal, compactionSeal: options.compactionSeal, maxInputFilePages: options.maxInputFilePages,
+  }) : [];
   const input = inputEntries.flatMap((entry) => (entry.kind === 'item' ? [entry.item] : []));
   const store = root.boolean('store') ?? true;
   const background = root.boolean('background') ?? false;
@@ -108,6 +112,7 @@ export function parseCreateResponse(body: unknown, options: ParseOptions, reques
     metadata: root.metadata('metadata') ?? {},
     include,
     reasoningSeal: include.includes(INCLUDE_ENCRYPTED_REASONING) ? options.reasoningSeal : undefined,
+    compactionSeal: options.compactionSeal,
     echo: {
       text: verbosity === undefined ? { format: formatEcho } : { format: formatEcho, verbosity },
       toolChoice: (root.raw('tool_choice') as JsonValue | undefined) ?? 'auto',

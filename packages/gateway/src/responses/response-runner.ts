@@ -1,5 +1,5 @@
 import {
-  AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, InvalidToolRequestError, type Item, type Logger,
+  AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, type CompactionResult, InvalidToolRequestError, type Item, type Logger,
   type NewResponseRecord, newId, type ResponseSignals,
   type StateStore, type ToolRegistry, type Tool,
 } from '@agentport/core';
@@ -106,7 +106,7 @@ export class ResponseRunner {
     const run = this.agentRun(params, history, serverTools, openingItems);
     const initial = toResponseObject({ ...record, completedAt: null }, []);
     const encoder = new ResponseEventEncoder(initial, {
-      extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal, reasoningSummary: params.echo.reasoning.summary !== null,
+      extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal, compactionSeal: params.compactionSeal, reasoningSummary: params.echo.reasoning.summary !== null,
     });
     const logger = options.logger ?? this.deps.logger;
     const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, logger, this.announcer(tenant, id, logger));
@@ -170,6 +170,21 @@ export class ResponseRunner {
     assertToolOutputsAnswerCalls(history, params.input);
     const serverTools = await this.listServerTools(tenant, params, history, []);
     return agent.countInputTokens(this.agentRun(params, history, serverTools, []), { signal, tenant });
+  }
+
+  /**
+   * The request's history and input summarised by its agent into one compaction item
+   * (`POST /v1/responses/compact`); returns the items compacted too. Nothing is stored.
+   */
+  async compact(tenant: string, request: CreateResponseParams, prompt: string | undefined, signal: AbortSignal): Promise<{ compacted: Item[]; result: CompactionResult }> {
+    const agent = await this.deps.agents.resolve(request.model);
+    if (!agent.compact) {
+      throw invalidRequest('model', `The model '${request.model}' cannot compact a conversation: its agent does not implement compact.`, 'compaction_unsupported');
+    }
+    const history = await this.loadHistory(tenant, request);
+    const input = await resolveInput(this.deps.store, tenant, request.inputEntries, history);
+    const result = await agent.compact(this.agentRun({ ...request, input }, history, [], []), { signal, tenant, prompt });
+    return { compacted: [...history, ...input], result };
   }
 
   /** The agent's view of a request: its history and input, its tools and settings, under the gateway's limits. */

@@ -8,6 +8,7 @@ import { withTimeout } from '../http/with-timeout.js';
  */
 export class UpstreamModelNames {
   private names: ReadonlySet<string> = new Set();
+  private window: number | undefined;
   private refreshing: Promise<void> | undefined;
 
   constructor(private readonly catalog: ModelCatalog, private readonly timeoutMs: number, private readonly logger: Logger) {}
@@ -24,10 +25,21 @@ export class UpstreamModelNames {
     return [...this.names];
   }
 
+  /**
+   * The smallest context window the upstream's models declare (vLLM's `max_model_len`), for
+   * automatic compaction; undefined while none is known.
+   */
+  async contextWindow(): Promise<number | undefined> {
+    if (this.names.size === 0) await this.refresh();
+    return this.window;
+  }
+
   private refresh(): Promise<void> {
     this.refreshing ??= withTimeout(this.catalog.listModels({ signal: AbortSignal.timeout(this.timeoutMs) }), this.timeoutMs)
       .then((entries) => {
         this.names = new Set(entries.map((entry) => entry.id));
+        const windows = entries.flatMap((entry) => (entry.contextWindow === undefined ? [] : [entry.contextWindow]));
+        this.window = windows.length === 0 ? undefined : Math.min(...windows);
       }, (error: unknown) => {
         this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'the upstream did not list its models; model names are checked against the last list');
       })

@@ -1,4 +1,5 @@
 import type { RouteRegistrar } from '../http/gateway-server.js';
+import { registerCompactRoute } from './compact.js';
 import { registerConversationRoutes } from './conversations.js';
 import { registerInputTokensRoute } from './input-tokens.js';
 import { registerMcpRoutes } from './mcp.js';
@@ -9,6 +10,7 @@ import { registerResponseRoutes } from './responses.js';
 export const V1_ROUTES: readonly RouteRegistrar[] = [
   registerResponseRoutes,
   registerInputTokensRoute,
+  registerCompactRoute,
   registerConversationRoutes,
   registerModelRoutes,
   registerMcpRoutes,
