@@ -66,8 +66,9 @@ export interface AutoCompactionOptions {
 }
 
 /**
- * A cheap bound on a request's tokens from its characters: no tokenizer gives fewer than one
- * token per this many characters of JSON on ordinary text, so below it no exact count is needed.
+ * A cheap estimate of a request's tokens from its characters, so that short inputs need no exact
+ * count: English and code take about four characters of JSON per token, so this errs towards
+ * counting. Denser text (CJK) can pass unnoticed; the upstream's refusal still compacts it.
  */
 const CHARS_PER_TOKEN_AT_MOST = 3;
 
