@@ -16,10 +16,10 @@ const SESSION_TIMEOUT_MS = 90_000;
  * only interface is lo, so nothing Codex does can leave the machine. A namespace that cannot be
  * made fails the test: it is never skipped.
  */
-function runCodexInPrivateNetwork(transport: CodexSessionRequest['transport']): Promise<CodexSessionSummary> {
+function runCodexInPrivateNetwork(transport: CodexSessionRequest['transport'], options: Pick<CodexSessionRequest, 'autoCompactTokenLimit'> = {}): Promise<CodexSessionSummary> {
   const request: CodexSessionRequest = {
     transport, command: COMMAND, finalMessage: FINAL_MESSAGE, timeoutMs: SESSION_TIMEOUT_MS,
-    prompt: 'Run the check command and tell me what it printed.',
+    prompt: 'Run the check command and tell me what it printed.', ...options,
   };
   const node = [process.execPath, '--no-warnings', '--experimental-transform-types', '--import', sourceHooks, sessionScript, JSON.stringify(request)];
   return new Promise((resolve, reject) => {
@@ -98,5 +98,21 @@ describe('the real Codex CLI (@openai/codex) against agentport', () => {
     expectCodexFinished(summary);
     expect(summary.websocketUpgrades).toBeGreaterThanOrEqual(1);
     expect(summary.httpRequests).toEqual([]);
+  }, 120_000);
+
+  it('compacts with codex exec when the conversation passes model_auto_compact_token_limit, and finishes on the compacted history', async () => {
+    const summary = await runCodexInPrivateNetwork('http', { autoCompactTokenLimit: 2_000 });
+
+    expect(summary.interfaces).toEqual(['lo']);
+    expect(summary.codex, summary.codex.stderr).toMatchObject({ exitCode: 0, signal: null });
+    expect(summary.codex.lastMessage?.trim()).toBe(FINAL_MESSAGE);
+    // The model was asked to summarise (by Codex's prompt through /v1/responses, or the gateway's
+    // through /v1/responses/compact), and a later call was answered from that summary.
+    expect(summary.compaction.asked, JSON.stringify({ http: summary.httpRequests.length, compact: summary.compactRequests.length })).toBeGreaterThanOrEqual(1);
+    expect(summary.compaction.answeredFromSummary).toBeGreaterThanOrEqual(1);
+    // Codex 0.169 compacts locally for a provider that is not OpenAI's (a turn with its own
+    // prompt); the gateway's /v1/responses/compact answers the remote kind (codex-compaction.test.ts).
+    expect(summary.compactRequests).toEqual([]);
+    expect(summary.httpRequests).toHaveLength(3);
   }, 120_000);
 });

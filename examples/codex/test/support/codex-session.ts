@@ -13,6 +13,7 @@ import { GATEWAY_HANDLE, gateway, type RouteRegistrar } from '@agentport/gateway
 import { vllm } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn, type RecordedRequest } from '@agentport/vllm-adapter/testing';
 import { PROVIDER_NAME, type CodexTransport } from '../../src/codex-home.js';
+import { COMPACTION_SUMMARY } from './compaction-summary.js';
 
 export interface CodexSessionRequest {
   transport: CodexTransport;
@@ -23,7 +24,13 @@ export interface CodexSessionRequest {
   finalMessage: string;
   /** Codex is killed after this long. */
   timeoutMs: number;
+  /**
+   * Codex's `model_auto_compact_token_limit`: with it, the tool call's turn reports more input
+   * tokens than that, so Codex compacts the conversation before it goes on.
+   */
+  autoCompactTokenLimit?: number;
 }
+
 
 /** A request body as the gateway received it from Codex, cut to what the test reads. */
 export interface SeenCodexRequest {
@@ -41,12 +48,16 @@ export interface CodexSessionSummary {
   codex: { exitCode: number | null; signal: string | null; lastMessage: string | null; stdout: string; stderr: string };
   /** `POST /v1/responses` bodies, in order. */
   httpRequests: SeenCodexRequest[];
+  /** `POST /v1/responses/compact` bodies (Codex's remote compaction), in order. */
+  compactRequests: SeenCodexRequest[];
   /** WebSocket upgrades the gateway received. */
   websocketUpgrades: number;
   /** What the fake vLLM received: the tools the model was offered and the messages. */
   upstream: Array<{ tools: Array<{ name: string; parameters: unknown }>; messages: Array<Record<string, unknown>> }>;
   /** The shell tool the fake model called, with the arguments it gave. */
   shellCall: { name: string; arguments: Record<string, unknown> } | null;
+  /** Upstream calls that asked the model to compact, and later ones that held its summary. */
+  compaction: { asked: number; answeredFromSummary: number };
 }
 
 const exampleScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -62,20 +73,26 @@ process.stdout.write(`${JSON.stringify(summary)}\n`);
 async function runSession(session: CodexSessionRequest): Promise<CodexSessionSummary> {
   const scratch = await mkdtemp(join(tmpdir(), 'agentport-codex-e2e-'));
   let shellCall: CodexSessionSummary['shellCall'] = null;
+  const compaction = { asked: 0, answeredFromSummary: 0 };
   const fake = await new FakeVllmServer({
     models: [{ id: MODEL, maxModelLen: 32_768 }],
     handler: (chat) => {
       const turn = scriptedTurn(chat, session);
       if (turn.call) shellCall = turn.call;
+      if (turn.kind === 'compaction') compaction.asked += 1;
+      if (turn.kind === 'from_summary') compaction.answeredFromSummary += 1;
       return turn.reply;
     },
   }).start();
 
   const httpRequests: SeenCodexRequest[] = [];
+  const compactRequests: SeenCodexRequest[] = [];
   let websocketUpgrades = 0;
   const recordCodexRequests: RouteRegistrar = (app) => {
     app.addHook('preHandler', async (incoming) => {
-      if (incoming.method === 'POST' && incoming.url.split('?')[0] === '/v1/responses') httpRequests.push(seen(incoming.body));
+      const path = incoming.url.split('?')[0];
+      if (incoming.method === 'POST' && path === '/v1/responses') httpRequests.push(seen(incoming.body));
+      if (incoming.method === 'POST' && path === '/v1/responses/compact') compactRequests.push(seen(incoming.body));
     });
     app.server.on('upgrade', () => { websocketUpgrades += 1; });
   };
@@ -101,10 +118,11 @@ async function runSession(session: CodexSessionRequest): Promise<CodexSessionSum
     // tool) and then needs its codex-linux-sandbox helper, which the npm package lacks; the test
     // already confines Codex to a private network namespace and a scratch folder.
     const noCodexSandbox = ['--sandbox', 'danger-full-access'];
+    const compactAt = session.autoCompactTokenLimit === undefined ? [] : ['-c', `model_auto_compact_token_limit=${session.autoCompactTokenLimit}`];
     const codex = await runExampleScript(
       [
         '--base-url', baseUrl, '--model', MODEL, '--transport', session.transport, '--codex-home', join(scratch, 'codex-home'), '--',
-        'exec', ...noRetries, ...noCodexSandbox, '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, '-o', lastMessagePath, session.prompt,
+        'exec', ...noRetries, ...noCodexSandbox, ...compactAt, '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, '-o', lastMessagePath, session.prompt,
       ],
       { HOME: scratch, [API_KEY_ENV]: API_KEY },
       session.timeoutMs,
@@ -114,9 +132,11 @@ async function runSession(session: CodexSessionRequest): Promise<CodexSessionSum
       interfaces: Object.keys(networkInterfaces()),
       codex: { ...codex, lastMessage },
       httpRequests,
+      compactRequests,
       websocketUpgrades,
       upstream: fake.chatRequests.map(upstreamView),
       shellCall,
+      compaction,
     };
   } finally {
     await app.stop();
@@ -125,10 +145,24 @@ async function runSession(session: CodexSessionRequest): Promise<CodexSessionSum
   }
 }
 
-/** Turn 1: call the shell tool Codex offers; once a tool's output is in the messages: the final answer. */
-function scriptedTurn(chat: RecordedRequest, session: CodexSessionRequest): { reply: FakeTurn; call?: NonNullable<CodexSessionSummary['shellCall']> } {
-  const body = chat.body as { messages: Array<{ role: string }>; tools?: Array<{ function: { name: string } }> };
-  if (body.messages.at(-1)?.role === 'tool') return { reply: { parts: [{ type: 'text', text: session.finalMessage }] } };
+/**
+ * Turn 1: call the shell tool Codex offers; once a tool's output (or the summary of a compaction
+ * that holds it) is in the messages: the final answer. Asked to compact (Codex's own prompt, or
+ * the gateway's for /v1/responses/compact): the summary.
+ */
+function scriptedTurn(chat: RecordedRequest, session: CodexSessionRequest): {
+  reply: FakeTurn; call?: NonNullable<CodexSessionSummary['shellCall']>; kind?: 'compaction' | 'from_summary';
+} {
+  const body = chat.body as { messages: Array<{ role: string; content?: unknown }>; tools?: Array<{ function: { name: string } }> };
+  const last = body.messages.at(-1);
+  const lastText = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
+  if (last?.role === 'user' && /CONTEXT CHECKPOINT COMPACTION|is being compacted/i.test(lastText)) {
+    return { reply: { parts: [{ type: 'text', text: COMPACTION_SUMMARY }] }, kind: 'compaction' };
+  }
+  if (JSON.stringify(body.messages).includes(COMPACTION_SUMMARY)) {
+    return { reply: { parts: [{ type: 'text', text: session.finalMessage }] }, kind: 'from_summary' };
+  }
+  if (last?.role === 'tool') return { reply: { parts: [{ type: 'text', text: session.finalMessage }] } };
   const offered = new Set((body.tools ?? []).map((tool) => tool.function.name));
   // Codex's shell tool depends on the model's `shell_type` and its features; each takes the command its own way.
   const call = offered.has('exec_command') ? { name: 'exec_command', arguments: { cmd: session.command } }
@@ -138,7 +172,10 @@ function scriptedTurn(chat: RecordedRequest, session: CodexSessionRequest): { re
   if (!call) return { reply: { parts: [{ type: 'text', text: `no shell tool among: ${[...offered].join(', ')}` }] } };
   return {
     call,
-    reply: { parts: [{ type: 'reasoning', text: 'The user wants the command run; call the shell tool.' }, { type: 'tool-call', name: call.name, input: call.arguments }] },
+    reply: {
+      parts: [{ type: 'reasoning', text: 'The user wants the command run; call the shell tool.' }, { type: 'tool-call', name: call.name, input: call.arguments }],
+      ...(session.autoCompactTokenLimit === undefined ? {} : { usage: { inputTokens: session.autoCompactTokenLimit * 2 } }),
+    },
   };
 }
 
