@@ -51,12 +51,17 @@ describe('the AI SDK against agentport', () => {
 
     const followUp = await generateText({
       model, tools: { weather },
-      messages: [{ role: 'user', content: 'Weather in Paris?' }, ...first.response.messages, { role: 'user', content: 'Which city was it?' }],
+      messages: [{ role: 'user', content: 'Weather in Paris?' }, ...first.responseMessages, { role: 'user', content: 'Which city was it?' }],
     });
     expect(followUp.text).toBe('You asked about Paris.');
-    // The SDK sends its stored answer back as an item_reference; the model gets the answer's text.
+    // Every step's messages (ai 7: `responseMessages`; `response.messages` is the last step's
+    // alone) go back, the stored ones as item_references: the model gets the whole loop once.
     expect(fake.lastChatBody.messages).toEqual([
-      { role: 'user', content: 'Weather in Paris?' }, { role: 'assistant', content: 'It is clear in Paris.' }, { role: 'user', content: 'Which city was it?' },
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'call_w', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_w', content: '{"city":"Paris","sky":"clear"}' },
+      { role: 'assistant', content: 'It is clear in Paris.' },
+      { role: 'user', content: 'Which city was it?' },
     ]);
   });
 
