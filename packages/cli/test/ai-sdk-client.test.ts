@@ -2,7 +2,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { GatewayHarness } from '@agentport/gateway/testing';
 import { VllmAgentModel, VllmModelCatalog } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
-import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // The Vercel AI SDK (`ai` with `@ai-sdk/openai`'s Responses model) against the real gateway over
@@ -63,6 +63,20 @@ describe('the AI SDK against agentport', () => {
       { role: 'assistant', content: 'It is clear in Paris.' },
       { role: 'user', content: 'Which city was it?' },
     ]);
+  });
+
+  it('returns a structured object, its schema sent to vLLM\'s guided decoding', async () => {
+    const { fake, model } = await startStack([{ parts: [{ type: 'text', text: '{"city":"Paris","population":2100000}' }] }]);
+    const result = await generateText({
+      model, prompt: 'Facts about Paris.',
+      output: Output.object({ name: 'city_facts', schema: jsonSchema<{ city: string; population: number }>({
+        type: 'object', properties: { city: { type: 'string' }, population: { type: 'number' } }, required: ['city', 'population'], additionalProperties: false,
+      }) }),
+    });
+    expect(result.output).toEqual({ city: 'Paris', population: 2100000 });
+    expect(fake.lastChatBody.response_format).toMatchObject({
+      type: 'json_schema', json_schema: { schema: { type: 'object', required: ['city', 'population'] } },
+    });
   });
 
   it('shows the model\'s reasoning as the SDK\'s reasoning, streamed and whole', async () => {
