@@ -236,8 +236,8 @@ export class ToolLoopAgent implements Agent {
     try {
       return await this.model.countInputTokens(request, { signal }) > limit;
     } catch (error) {
-      if (ModelError.is(error)) return error.code === 'context_length_exceeded';
-      throw error;
+      // A count that fails (or a cancel) decides nothing: the step goes on and meets it itself.
+      return ModelError.is(error) && error.code === 'context_length_exceeded';
     }
   }
 
