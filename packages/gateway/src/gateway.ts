@@ -53,7 +53,7 @@ export class Gateway {
       ? new ToolLoopAgent({
         name: parts.model.id, model: parts.model, maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls,
         ...(config.compactionPrompt === '' ? {} : { compactionPrompt: config.compactionPrompt }),
-        autoCompaction: { threshold: config.autoCompactionThreshold, contextWindow: async () => upstreamNames?.contextWindow() },
+        autoCompaction: { threshold: config.autoCompactionThreshold, contextWindow: () => upstreamNames?.contextWindow() },
       })
       : undefined;
     const agents = new AgentDirectory(parts.agents ?? [], defaultAgent, { aliases: config.modelAliases, upstreamNames });

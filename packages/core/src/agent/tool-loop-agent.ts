@@ -61,8 +61,8 @@ export interface AutoCompactionOptions {
    * compacted first. 0: only when the model refuses the input as too long.
    */
   threshold: number;
-  /** The model's context window in tokens; undefined when unknown (then only a refusal compacts). */
-  contextWindow: () => Promise<number | undefined>;
+  /** The model's context window in tokens, asked before every model call: keep it cheap. Undefined when unknown (then only a refusal compacts). */
+  contextWindow: () => number | undefined;
 }
 
 /**
@@ -227,7 +227,7 @@ export class ToolLoopAgent implements Agent {
   private async wouldOverflow(request: ModelRequest, signal: AbortSignal): Promise<boolean> {
     const auto = this.options.autoCompaction;
     if (!auto || auto.threshold <= 0) return false;
-    const window = await auto.contextWindow();
+    const window = auto.contextWindow();
     if (window === undefined) return false;
     const limit = window * auto.threshold;
     const chars = JSON.stringify(request.messages).length + (request.tools ? JSON.stringify(request.tools).length : 0);

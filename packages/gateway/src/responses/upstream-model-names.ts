@@ -26,11 +26,12 @@ export class UpstreamModelNames {
   }
 
   /**
-   * The smallest context window the upstream's models declare (vLLM's `max_model_len`), for
-   * automatic compaction; undefined while none is known.
+   * The smallest context window the upstream's models declare (vLLM's `max_model_len`) in the
+   * last list, for automatic compaction; undefined while none is known. Never waits for the
+   * upstream: it is asked once per model call, and a list not made yet is asked for behind it.
    */
-  async contextWindow(): Promise<number | undefined> {
-    if (this.names.size === 0) await this.refresh();
+  contextWindow(): number | undefined {
+    if (this.names.size === 0) void this.refresh();
     return this.window;
   }
 
