@@ -1,5 +1,3 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
 import { silentLogger } from '@agentport/core';
 import { GatewayHarness } from '@agentport/gateway/testing';
 import { McpServerHost, McpToolProvider } from '@agentport/tools-builtin';
@@ -12,6 +10,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpMcpTestServer, QUICK_SETTINGS } from '../../tools-builtin/test/mcp-support.js';
+import { guardLoopbackOnly } from './loopback-guard.js';
 
 // The OpenAI Agents SDK (`@openai/agents` 0.20) runs unchanged against the real gateway over the real
 // vLLM adapter and the fake vLLM server, as a user runs it: text whole and streamed, function tools,
@@ -21,22 +20,12 @@ import { HttpMcpTestServer, QUICK_SETTINGS } from '../../tools-builtin/test/mcp-
 // The SDK exports traces to api.openai.com by default; a user pointed at their own gateway turns that off.
 setTracingDisabled(true);
 
-/** Any connection attempt to an address other than 127.0.0.1 throws before it is made (tracing included). */
-const offMachineAttempts: string[] = [];
-const guardSocket = (message: unknown) => {
-  (message as { socket: Socket }).socket.on('connectionAttempt', (address: string) => {
-    if (address === '127.0.0.1') return;
-    offMachineAttempts.push(address);
-    throw new Error(`the test tried to connect to ${address}`);
-  });
-};
-beforeAll(() => diagnosticsChannel.subscribe('net.client.socket', guardSocket));
-afterAll(() => diagnosticsChannel.unsubscribe('net.client.socket', guardSocket));
+// Any connection attempt to an address other than 127.0.0.1 throws before it is made (tracing included).
+guardLoopbackOnly();
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  expect(offMachineAttempts).toEqual([]);
 });
 
 interface StackOptions {

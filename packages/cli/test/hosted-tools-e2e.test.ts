@@ -1,6 +1,5 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHarness, withoutParsed, streamAndRetrieve } from '@agentport/gateway/testing';
+import { guardLoopbackOnly } from './loopback-guard.js';
 
 /**
  * The hosted tools end to end: the `openai` SDK against the real gateway, the vLLM adapter
@@ -22,15 +22,8 @@ import { GatewayHarness, withoutParsed, streamAndRetrieve } from '@agentport/gat
  * 127.0.0.1 for http_get; a temp directory for the files tools).
  */
 
-/** Any connection attempt to an address other than 127.0.0.1 throws before it is made. */
-const offMachineAttempts: string[] = [];
-const guardSocket = (message: unknown) => {
-  (message as { socket: Socket }).socket.on('connectionAttempt', (address: string) => {
-    if (address === '127.0.0.1') return;
-    offMachineAttempts.push(address);
-    throw new Error(`the test tried to connect to ${address}`);
-  });
-};
+// Any connection attempt to an address other than 127.0.0.1 throws before it is made.
+guardLoopbackOnly();
 
 interface Stack {
   fake: FakeVllmServer;
@@ -45,7 +38,6 @@ let pageRequests: string[] = [];
 const stacks: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  diagnosticsChannel.subscribe('net.client.socket', guardSocket);
   base = await mkdtemp(join(tmpdir(), 'agentport-hosted-tools-'));
   await mkdir(join(base, 'work'));
   await writeFile(join(base, 'work', 'report.txt'), 'quarterly numbers: 42\n');
@@ -64,11 +56,9 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const stop of stacks.splice(0).reverse()) await stop();
-  expect(offMachineAttempts).toEqual([]);
 });
 
 afterAll(async () => {
-  diagnosticsChannel.unsubscribe('net.client.socket', guardSocket);
   await interpreter?.close();
   await new Promise<void>((resolve) => pageServer.close(() => resolve()));
   await rm(base, { recursive: true, force: true });
