@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ModelError } from '@agentport/core';
+import { readBodyText } from './body-text-reader.js';
 import type { ConnectionPoolState } from './connection-pool-metrics.js';
 import { mapHttpError, mapTransportError } from './error-mapper.js';
 
@@ -207,26 +208,22 @@ export class VllmHttpClient {
     });
   }
 
-  private async *readText(inFlight: InFlight, response: http.IncomingMessage, signal: AbortSignal): AsyncGenerator<string> {
-    response.setEncoding('utf8');
-    let complete = false;
-    try {
-      // Leaving the loop must not destroy the response: a released one is drained instead.
-      for await (const chunk of response.iterator({ destroyOnReturn: false })) {
+  private readText(inFlight: InFlight, response: http.IncomingMessage, signal: AbortSignal): AsyncIterableIterator<string> {
+    return readBodyText(response, {
+      received: () => {
         inFlight.idle?.refresh();
         inFlight.waiting = false;
-        yield chunk as string;
+      },
+      waiting: () => {
         inFlight.waiting = true;
-      }
-      // A body cut short by the server may end without an error: the socket tells the truth.
-      if (!response.complete) throw new ModelError('transport', 'vLLM closed the connection before the response was complete');
-      complete = true;
-    } catch (error) {
-      throw this.failureOf(inFlight, error, signal);
-    } finally {
-      clearTimeout(inFlight.idle);
-      if (!complete) this.finishEarly(inFlight, response);
-    }
+      },
+      failure: (error) => this.failureOf(inFlight, error, signal),
+      stopped: (complete) => {
+        clearTimeout(inFlight.idle);
+        // Leaving the loop must not destroy the response: a released one is drained instead.
+        if (!complete) this.finishEarly(inFlight, response);
+      },
+    });
   }
 
   /** The caller left before the end of the body: drain a released one, destroy any other. */

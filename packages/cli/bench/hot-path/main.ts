@@ -7,7 +7,7 @@
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
  * token rate against direct, errors and 429s. Loopback only.
  *
- *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--db=postgres] [--workers=2]
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--db=postgres] [--workers=2]
  *
  * `--workers=N`: agentport runs as `agentport serve --workers N` (the CLI's primary and N workers on one port; more than one needs
  * `--db=postgres`); its CPU is the whole process tree's.
@@ -61,9 +61,10 @@ const rowSeconds = Number(args.get('row-seconds') ?? (quick ? 1 : 4));
 const warmupStreams = quick ? 8 : 32;
 const pickStreams = args.get('streams')?.split(',').map(Number);
 const pickSides = args.get('sides')?.split(',');
+const pickModes = args.get('modes')?.split(',');
 const workers = args.has('workers') ? Number(args.get('workers')) : undefined;
 const MODES: Mode[] = [
-  { name: 'paced', intervalMs: 10, tokens: 50, streams: [1, 16, 64, 256] },
+  { name: 'paced', intervalMs: 10, tokens: Number(args.get('tokens') ?? 50), streams: [1, 16, 64, 256] },
   { name: 'full', intervalMs: 0, tokens: 200, streams: [16] },
 ];
 /** `--lift-limits`: agentport without the per-key limits and with an upstream pool as large as the load, to compare costs apart from the defaults. */
@@ -148,7 +149,7 @@ const rows: Row[] = [];
 const loadBefore = loadavg();
 const startedAt = new Date().toISOString();
 try {
-  for (const mode of MODES) await runMode(mode, dbDir, rows);
+  for (const mode of MODES.filter((each) => pickModes === undefined || pickModes.includes(each.name))) await runMode(mode, dbDir, rows);
 } finally {
   rmSync(dbDir, { recursive: true, force: true });
   await postgres?.stop();

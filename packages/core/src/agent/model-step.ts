@@ -54,7 +54,7 @@ export async function* streamModelStep(
   let structured: { text: string; value: unknown } | undefined;
 
   const stopped = async function* (error?: ModelError): AsyncGenerator<AgentEvent, ModelStepOutcome> {
-    yield* open.close('incomplete');
+    for (const event of open.close('incomplete')) yield event;
     const result = { items: open.done, usage };
     if (options.signal.aborted || error?.code === 'cancelled') return { ...result, kind: 'cancelled' };
     return { ...result, kind: 'failed', error: error ?? new ModelError('transport', 'model stream ended without a finish event') };
@@ -65,11 +65,11 @@ export async function* streamModelStep(
       if (options.signal.aborted) return yield* stopped();
       switch (event.type) {
         case 'reasoning-delta':
-          yield* open.reasoning(event.delta);
+          for (const agentEvent of open.reasoning(event.delta)) yield agentEvent;
           break;
         case 'text-delta':
           text += event.delta;
-          if (!options.holdText) yield* open.message(event.delta);
+          if (!options.holdText) for (const agentEvent of open.message(event.delta)) yield agentEvent;
           break;
         case 'tool-call-delta':
           // Held back: a call is shown once the model port has validated it (the `tool-call`
@@ -78,7 +78,7 @@ export async function* streamModelStep(
         case 'tool-call': {
           let item: FunctionCallItem | undefined;
           if (!options.selfRenderingTools.has(event.toolName)) {
-            yield* open.completeCall(event.toolCallId, event.toolName, event.arguments);
+            for (const agentEvent of open.completeCall(event.toolCallId, event.toolName, event.arguments)) yield agentEvent;
             item = open.done.at(-1) as FunctionCallItem;
           }
           calls.push({ callId: event.toolCallId, name: event.toolName, arguments: event.arguments, input: event.input, item });
@@ -93,7 +93,7 @@ export async function* streamModelStep(
         case 'warning':
           break;
         case 'finish':
-          yield* open.close('completed');
+          for (const agentEvent of open.close('completed')) yield agentEvent;
           return { kind: 'finished', reason: event.reason, text, calls, structured, items: open.done, usage };
         case 'error':
           return yield* stopped(event.error);

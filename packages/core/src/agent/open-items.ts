@@ -15,24 +15,30 @@ export class OpenItems {
   /** Items this step finished, in order. */
   readonly done: StreamedItem[] = [];
 
+  /*
+   * Each method returns the events it makes as an array, not a generator: the model step
+   * calls one per token inside an async generator, where delegating to a sync generator
+   * costs a generator object and a promise per event.
+   */
+
   /** Appends reasoning text, opening a reasoning item when needed. */
-  *reasoning(delta: string): Generator<AgentEvent> {
-    if (this.current?.type !== 'reasoning') {
-      yield* this.close('completed');
-      yield* this.open({ type: 'reasoning', id: newId('reasoning'), summary: [], content: [] });
-    }
+  reasoning(delta: string): AgentEvent[] {
+    const events = this.current?.type === 'reasoning'
+      ? []
+      : this.reopen({ type: 'reasoning', id: newId('reasoning'), summary: [], content: [] });
     this.text += delta;
-    yield { type: 'reasoning.delta', itemId: this.current!.id, contentIndex: 0, delta };
+    events.push({ type: 'reasoning.delta', itemId: this.current!.id, contentIndex: 0, delta });
+    return events;
   }
 
   /** Appends answer text, opening an assistant message when needed. */
-  *message(delta: string): Generator<AgentEvent> {
-    if (this.current?.type !== 'message') {
-      yield* this.close('completed');
-      yield* this.open({ type: 'message', id: newId('message'), role: 'assistant', status: 'in_progress', content: [] });
-    }
+  message(delta: string): AgentEvent[] {
+    const events = this.current?.type === 'message'
+      ? []
+      : this.reopen({ type: 'message', id: newId('message'), role: 'assistant', status: 'in_progress', content: [] });
     this.text += delta;
-    yield { type: 'text.delta', itemId: this.current!.id, contentIndex: 0, delta };
+    events.push({ type: 'text.delta', itemId: this.current!.id, contentIndex: 0, delta });
+    return events;
   }
 
   /** The call item now streaming, if any. */
@@ -41,28 +47,27 @@ export class OpenItems {
   }
 
   /** Opens a function call item and streams argument text into it. */
-  *callArguments(callId: string, name: string, delta: string): Generator<AgentEvent> {
-    if (this.openCallId !== callId) {
-      yield* this.close('completed');
-      yield* this.open({
-        type: 'function_call', id: newId('function_call'), call_id: callId, name, arguments: '', status: 'in_progress',
-      });
-    }
+  callArguments(callId: string, name: string, delta: string): AgentEvent[] {
+    const events = this.openCallId === callId
+      ? []
+      : this.reopen({ type: 'function_call', id: newId('function_call'), call_id: callId, name, arguments: '', status: 'in_progress' });
     this.text += delta;
-    yield { type: 'arguments.delta', itemId: this.current!.id, delta };
+    events.push({ type: 'arguments.delta', itemId: this.current!.id, delta });
+    return events;
   }
 
   /** Completes a call with its final arguments (streamed first when no delta came). */
-  *completeCall(callId: string, name: string, args: string): Generator<AgentEvent> {
-    if (this.openCallId !== callId) yield* this.callArguments(callId, name, args);
+  completeCall(callId: string, name: string, args: string): AgentEvent[] {
+    const events = this.openCallId === callId ? [] : this.callArguments(callId, name, args);
     this.text = args;
-    yield* this.close('completed');
+    events.push(...this.close('completed'));
+    return events;
   }
 
   /** Ends the open item, if any. */
-  *close(status: 'completed' | 'incomplete'): Generator<AgentEvent> {
+  close(status: 'completed' | 'incomplete'): AgentEvent[] {
     const item = this.current;
-    if (!item) return;
+    if (!item) return [];
     this.current = undefined;
     const text = this.text;
     this.text = '';
@@ -79,12 +84,15 @@ export class OpenItems {
         break;
     }
     this.done.push(finished);
-    yield { type: 'item.done', item: finished };
+    return [{ type: 'item.done', item: finished }];
   }
 
-  private *open(item: StreamedItem): Generator<AgentEvent> {
+  /** Closes the current item and opens `item`. */
+  private reopen(item: StreamedItem): AgentEvent[] {
+    const events = this.close('completed');
     this.current = item;
     this.text = '';
-    yield { type: 'item.added', item: structuredClone(item) };
+    events.push({ type: 'item.added', item: structuredClone(item) });
+    return events;
   }
 }
