@@ -69,6 +69,10 @@ export const GATEWAY_ERRORS = {
   unsupported_media_type: { status: [415], description: 'The body is not application/json.' },
   request_header_fields_too_large: { status: [431], description: 'The request line and headers are larger than the server accepts (16 kB by default).' },
   rate_limit_exceeded: { status: [429], description: "Too many requests or running responses for this key; see 'retry-after'." },
+  server_overloaded: {
+    status: [429],
+    description: "The server is busy: the admission queue (`admissionQueueSize`, `admissionQueuePerKey`) is full or the response waited `admissionTimeoutMs` to run; see 'retry-after'.",
+  },
   queue_full: { status: [429], description: 'WebSocket: too many requests queued behind the running one on the connection.' },
   server_error: { status: [500], description: 'An unexpected failure; details are logged, not sent.' },
   server_shutting_down: { status: [503], description: 'The gateway is stopping.' },

@@ -55,6 +55,11 @@ export function rateLimited(message: string, retryAfterSeconds: number): ApiErro
   return new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded', message, null, { 'retry-after': String(retryAfterSeconds) });
 }
 
+/** 503: the gateway is stopping and takes no more work. */
+export function shuttingDown(): ApiError {
+  return new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.');
+}
+
 /** 413; `closeConnection` when the rest of the body was not read, so the connection cannot carry another request. */
 export function payloadTooLarge(limitBytes: number, options: { closeConnection?: boolean } = {}): ApiError {
   return new ApiError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${limitBytes} bytes.`, null,

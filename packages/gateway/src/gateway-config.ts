@@ -18,6 +18,18 @@ export interface GatewayConfig {
   requestsPerMinute: number;
   /** Responses running at once per key; more are a 429. */
   maxConcurrentRuns: number;
+  /** Responses running at once in this process over every key; more wait in the admission queue. */
+  maxRunningResponses: number;
+  /** Responses waiting to run, over every key; one more is a 429 `server_overloaded`. */
+  admissionQueueSize: number;
+  /** Responses of one key waiting to run; one more is a 429 `server_overloaded`. */
+  admissionQueuePerKey: number;
+  /** The longest a response waits to run; then a 429 `server_overloaded`. */
+  admissionTimeoutMs: number;
+  /** Event-loop delay (p99 of a window, ms) past which the process admits fewer responses and /readyz says 503; 0: never by delay. */
+  overloadEventLoopLagMs: number;
+  /** The window of the event-loop delay measure, in ms. */
+  eventLoopWindowMs: number;
   maxSteps: number;
   maxToolCalls: number;
   maxRunSeconds: number;
@@ -121,6 +133,27 @@ export const gatewayConfigSchema = {
       type: 'integer', minimum: 1, default: 1024,
       description: 'responses running at once per key; one more answers 429 (agentport_requests_refused_total{reason="concurrent_runs"} in /metrics). The default is above what one vLLM server runs at once (256 sequences by default), so it bounds memory, not a GPU\'s load',
     },
+    maxRunningResponses: {
+      type: 'integer', minimum: 1, default: 4096,
+      description: 'responses running at once in this process, over every key; more wait in the admission queue (agentport_admission_queued), in turns between keys',
+    },
+    admissionQueueSize: {
+      type: 'integer', minimum: 0, default: 1024,
+      description: 'responses waiting to run, over every key; one more answers 429 server_overloaded with retry-after (agentport_requests_refused_total{reason="queue_full"})',
+    },
+    admissionQueuePerKey: {
+      type: 'integer', minimum: 0, default: 256,
+      description: 'responses of one key waiting to run; one more answers 429 server_overloaded, so one key cannot fill the queue for the others',
+    },
+    admissionTimeoutMs: {
+      type: 'integer', minimum: 1, default: 30_000,
+      description: 'ms a response may wait to run; then it answers 429 server_overloaded (agentport_requests_refused_total{reason="queue_timeout"}); the wait is in agentport_admission_wait_seconds, apart from the model\'s time',
+    },
+    overloadEventLoopLagMs: {
+      type: 'integer', minimum: 0, default: 100,
+      description: 'event-loop delay (p99 over eventLoopWindowMs, in ms; agentport_event_loop_lag_seconds) past which the process is overloaded: the running limit falls to three quarters of what runs, new responses wait, and /readyz answers 503 until it recovers (the limit climbs back by a quarter per calm window). 0: admission ignores the delay',
+    },
+    eventLoopWindowMs: { type: 'integer', minimum: 50, default: 500, description: 'ms over which the event-loop delay is measured (one admission decision per window)' },
     maxSteps: { type: 'integer', minimum: 1, default: 10, description: 'model calls per response; one more needed ends the response incomplete (max_steps)' },
     maxToolCalls: { type: 'integer', minimum: 1, default: 50, description: 'server tool calls per response, unless the request asks for fewer (max_tool_calls); more end it incomplete' },
     maxRunSeconds: { type: 'integer', minimum: 1, default: 600, description: 'wall-clock time of one response, in seconds; then it ends incomplete (max_run_time)' },

@@ -10,6 +10,9 @@ import type { GatewayContext } from './http/gateway-context.js';
 import { GatewayMetrics } from './http/gateway-metrics.js';
 import { buildGatewayServer, type RouteRegistrar } from './http/gateway-server.js';
 import { ConcurrencyLimiter, RateLimiter } from './http/rate-limiter.js';
+import { AdmissionQueue } from './http/admission-queue.js';
+import { EventLoopLagMonitor } from './http/event-loop-lag.js';
+import { shuttingDown } from './errors.js';
 import { AgentDirectory } from './responses/agent-directory.js';
 import { UpstreamModelNames } from './responses/upstream-model-names.js';
 import { ActiveResponses } from './responses/live-response.js';
@@ -42,7 +45,7 @@ export interface GatewayParts {
 
 /** A built gateway: the fastify app and its shared context, not yet listening. */
 export class Gateway {
-  private constructor(readonly app: FastifyInstance, readonly context: GatewayContext, private readonly stopListening: () => void) {}
+  private constructor(readonly app: FastifyInstance, readonly context: GatewayContext, private readonly stopServing: () => void) {}
 
   static async create(parts: GatewayParts): Promise<Gateway> {
     const config = { ...DEFAULT_GATEWAY_CONFIG, ...parts.config };
@@ -59,7 +62,14 @@ export class Gateway {
     const agents = new AgentDirectory(parts.agents ?? [], defaultAgent, { aliases: config.modelAliases, upstreamNames });
     const active = new ActiveResponses();
     const signals = parts.signals ?? new InProcessResponseSignals();
-    const metrics = new GatewayMetrics({ activeStreams: () => active.size, ...(parts.metrics ? { registry: parts.metrics } : {}) });
+    const eventLoopLag = new EventLoopLagMonitor(config.eventLoopWindowMs);
+    const admission: AdmissionQueue = new AdmissionQueue({
+      maxRunning: config.maxRunningResponses, maxQueued: config.admissionQueueSize, maxQueuedPerKey: config.admissionQueuePerKey,
+      maxWaitMs: config.admissionTimeoutMs, overloadLagMs: config.overloadEventLoopLagMs,
+    }, eventLoopLag, { waited: (seconds) => metrics.admissionWaited(seconds), refused: (reason) => metrics.refused(reason) });
+    const metrics = new GatewayMetrics({
+      activeStreams: () => active.size, eventLoopLag, admission, ...(parts.metrics ? { registry: parts.metrics } : {}),
+    });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
     const validator = new JsonSchemaValidator();
     const hostedToolTypes = tools?.hostedToolTypes ?? new Set<string>();
@@ -74,6 +84,7 @@ export class Gateway {
       mcpHost: parts.mcpHost,
       auth,
       rateLimiter: new RateLimiter(config.requestsPerMinute, () => metrics.refused('rate_limit'), Date.now, parts.keyLimits),
+      admission,
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns, () => metrics.refused('concurrent_runs'),
         parts.keyLimits ? { limits: parts.keyLimits, logger } : undefined),
       validator,
@@ -100,7 +111,11 @@ export class Gateway {
     const stopListening = signals.listen((signal) => {
       if (signal.type === 'cancel') active.get(signal.tenant, signal.responseId)?.abort.abort();
     });
-    return new Gateway(app, context, stopListening);
+    return new Gateway(app, context, () => {
+      stopListening();
+      admission.close(shuttingDown());
+      eventLoopLag.close();
+    });
   }
 
   /** Listens on the configured host and port (port 0 picks a free one); returns the base URL. */
@@ -123,7 +138,7 @@ export class Gateway {
    */
   async close(graceMs = this.context.config.shutdownGraceSeconds * 1000): Promise<void> {
     const closing = this.app.close();
-    this.stopListening();
+    this.stopServing();
     const running = this.context.active.all();
     if (running.length > 0) {
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());

@@ -101,12 +101,12 @@ describe('/readyz', () => {
   it('is ready when the store and the upstream answer, and not ready (503) while the upstream is unreachable', async () => {
     const catalog = new ProbeCatalog();
     const url = await start({ model: textModel('x'), catalog, config: { apiKeys: ['key-a:tenant-a'] } });
-    expect(await getJson(`${url}/readyz`)).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', upstream: 'ok', agents: 'ok' } } });
+    expect(await getJson(`${url}/readyz`)).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', upstream: 'ok', agents: 'ok', load: 'ok' } } });
 
     catalog.state = { ready: false, reason: 'cannot connect to vLLM at http://127.0.0.1:9/v1: connection refused' };
     expect(await getJson(`${url}/readyz`)).toEqual({
       status: 503,
-      body: { status: 'not_ready', checks: { store: 'ok', upstream: 'unreachable: cannot connect to vLLM at http://127.0.0.1:9/v1: connection refused', agents: 'ok' } },
+      body: { status: 'not_ready', checks: { store: 'ok', upstream: 'unreachable: cannot connect to vLLM at http://127.0.0.1:9/v1: connection refused', agents: 'ok', load: 'ok' } },
     });
 
     catalog.state = new Error('socket hang up');
@@ -119,13 +119,13 @@ describe('/readyz', () => {
   it('is not ready when the store fails', async () => {
     const url = await start({ store: new BrokenStore(), model: textModel('x'), catalog: new ProbeCatalog() });
     expect(await getJson(`${url}/readyz`)).toEqual({
-      status: 503, body: { status: 'not_ready', checks: { store: 'failing: database is locked', upstream: 'ok', agents: 'ok' } },
+      status: 503, body: { status: 'not_ready', checks: { store: 'failing: database is locked', upstream: 'ok', agents: 'ok', load: 'ok' } },
     });
   });
 
   it('without a catalog, is ready when a default model or an agent can serve, and not otherwise', async () => {
     let url = await start({ model: textModel('x') });
-    expect(await getJson(`${url}/readyz`)).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', upstream: 'not configured', agents: 'ok' } } });
+    expect(await getJson(`${url}/readyz`)).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', upstream: 'not configured', agents: 'ok', load: 'ok' } } });
     await gateway!.close(0);
 
     url = await start({ agents: [agent('support-bot')] });
@@ -134,7 +134,7 @@ describe('/readyz', () => {
 
     url = await start();
     expect(await getJson(`${url}/readyz`)).toMatchObject({
-      status: 503, body: { status: 'not_ready', checks: { store: 'ok', upstream: 'not configured', agents: expect.stringMatching(/^none/) } },
+      status: 503, body: { status: 'not_ready', checks: { store: 'ok', upstream: 'not configured', agents: expect.stringMatching(/^none/), load: 'ok' } },
     });
   });
 });

@@ -5,6 +5,7 @@ import type { ParseOptions } from '../request/parse-create-response.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
 import type { ActiveResponses } from '../responses/live-response.js';
 import type { ResponseRunner } from '../responses/response-runner.js';
+import type { AdmissionQueue } from './admission-queue.js';
 import type { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { ConcurrencyLimiter, RateLimiter } from './rate-limiter.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   auth: ApiKeyAuthenticator;
   rateLimiter: RateLimiter;
   runLimiter: ConcurrencyLimiter;
+  /** This process's running limit and the queue in front of it, fair between keys. */
+  admission: AdmissionQueue;
   validator: JsonSchemaValidator;
   /** Tool types some provider serves (`mcp`, `code_interpreter`, …). */
   hostedToolTypes: ReadonlySet<string>;

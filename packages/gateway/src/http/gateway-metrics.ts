@@ -19,10 +19,16 @@ export interface GatewayMetricsOptions {
   activeStreams?: () => number;
   /** Where the metrics are registered: the app's registry, whose other metrics `/metrics` serves too. */
   registry?: MetricRegistry;
+  /** The event loop's delay, when the gateway measures it. */
+  eventLoopLag?: { readonly p99Ms: number; readonly maxMs: number };
+  /** The admission queue's state, when the gateway has one. */
+  admission?: { readonly runningCount: number; readonly queuedCount: number; readonly currentLimit: number };
 }
 
 /** Why a request was refused before it ran. */
-export type RefusalReason = 'rate_limit' | 'concurrent_runs';
+export type RefusalReason = 'rate_limit' | 'concurrent_runs' | 'queue_full' | 'queue_timeout';
+
+export const DEFAULT_ADMISSION_WAIT_BUCKETS: readonly number[] = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const DEFAULT_REQUEST_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 export const DEFAULT_FIRST_TOKEN_BUCKETS: readonly number[] = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
@@ -41,6 +47,7 @@ export class GatewayMetrics implements ResponseRunMetrics {
   private readonly tokens: CounterMetric<'kind'>;
   private readonly upstreamErrors: CounterMetric<'code'>;
   private readonly refusals: CounterMetric<'reason'>;
+  private readonly admissionWait: HistogramMetric;
 
   constructor(options: GatewayMetricsOptions = {}) {
     const registry = options.registry ?? new MetricRegistry();
@@ -57,12 +64,32 @@ export class GatewayMetrics implements ResponseRunMetrics {
       'Responses running in this process (streamed, foreground JSON and background).', options.activeStreams ?? (() => 0));
     this.upstreamErrors = registry.counter('agentport_upstream_errors_total', 'Responses that failed because of the model server, by error code.', ['code']);
     this.refusals = registry.counter('agentport_requests_refused_total',
-      'Requests answered 429 before they ran, by reason: rate_limit (requestsPerMinute) or concurrent_runs (maxConcurrentRuns).', ['reason']);
+      'Requests answered 429 before they ran, by reason: rate_limit (requestsPerMinute), concurrent_runs (maxConcurrentRuns), queue_full (admissionQueueSize, admissionQueuePerKey) or queue_timeout (admissionTimeoutMs).', ['reason']);
+    this.admissionWait = registry.histogram('agentport_admission_wait_seconds',
+      'Time a response waited in the admission queue before it ran (only those that waited; not part of the model\'s time).', DEFAULT_ADMISSION_WAIT_BUCKETS);
+    const lag = options.eventLoopLag;
+    if (lag) {
+      registry.gauge('agentport_event_loop_lag_seconds', 'The event loop\'s delay, p99 over the last window (eventLoopWindowMs).', () => lag.p99Ms / 1000);
+      registry.gauge('agentport_event_loop_lag_max_seconds', 'The event loop\'s longest delay in the last window.', () => lag.maxMs / 1000);
+    }
+    const admission = options.admission;
+    if (admission) {
+      registry.gauge('agentport_admission_running', 'Responses admitted and running in this process.', () => admission.runningCount);
+      registry.gauge('agentport_admission_queued', 'Responses waiting in the admission queue.', () => admission.queuedCount);
+      registry.gauge('agentport_admission_limit', 'Responses this process admits at once now (maxRunningResponses, lower while the event loop lags).', () => admission.currentLimit);
+    }
     // Every series shows from the first scrape, so a rate() over them never starts from a gap.
     this.tokens.inc({ kind: 'input' }, 0);
     this.tokens.inc({ kind: 'output' }, 0);
     this.refusals.inc({ reason: 'rate_limit' }, 0);
     this.refusals.inc({ reason: 'concurrent_runs' }, 0);
+    this.refusals.inc({ reason: 'queue_full' }, 0);
+    this.refusals.inc({ reason: 'queue_timeout' }, 0);
+  }
+
+  /** A response waited this long (seconds) in the admission queue. */
+  admissionWaited(seconds: number): void {
+    this.admissionWait.observe({}, seconds);
   }
 
   /** One answered request; `route` is the route pattern (`/v1/responses/:id`), never the raw URL. */

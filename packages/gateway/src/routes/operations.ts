@@ -17,12 +17,12 @@ export type CheckVerdict =
 /** The `/readyz` body: each check as `ok`, `not configured`, or what is wrong. */
 export interface ReadinessBody {
   status: 'ready' | 'not_ready';
-  checks: { store: string; upstream: string; agents: string };
+  checks: { store: string; upstream: string; agents: string; load: string };
 }
 
 /**
- * `/healthz` (the process serves), `/readyz` (the store answers, the upstream answers, and
- * some agent can serve a request) and `/metrics`; also counts and times every request.
+ * `/healthz` (the process serves), `/readyz` (the store answers, the upstream answers, some
+ * agent can serve a request, and the process is not saturated) and `/metrics`; also counts and times every request.
  * They sit outside the `/v1` scope, so they need no API key.
  */
 export function registerOperationRoutes(app: FastifyInstance, ctx: GatewayContext): void {
@@ -38,10 +38,11 @@ export function registerOperationRoutes(app: FastifyInstance, ctx: GatewayContex
   app.get('/readyz', async (_request, reply) => {
     const [store, upstream] = await Promise.all([checkStore(ctx, probeTimeoutMs), checkUpstream(ctx, probeTimeoutMs)]);
     const agents = checkAgents(ctx.agents);
-    const ready = [store, upstream, agents].every((verdict) => verdict.state !== 'failing');
+    const load = checkLoad(ctx);
+    const ready = [store, upstream, agents, load].every((verdict) => verdict.state !== 'failing');
     const body: ReadinessBody = {
       status: ready ? 'ready' : 'not_ready',
-      checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents) },
+      checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents), load: describeVerdict(load) },
     };
     return reply.status(ready ? 200 : 503).send(body);
   });
@@ -74,6 +75,12 @@ async function checkUpstream(ctx: GatewayContext, timeoutMs: number): Promise<Ch
 function checkAgents(agents: AgentDirectory): CheckVerdict {
   if (agents.agentNames().length > 0 || agents.hasDefaultAgent) return { state: 'ok' };
   return { state: 'failing', detail: 'none: no upstream model and no agents are configured' };
+}
+
+/** Not ready while saturated: responses wait to run, or the event loop lags past `overloadEventLoopLagMs`. */
+function checkLoad(ctx: GatewayContext): CheckVerdict {
+  const saturation = ctx.admission.saturation;
+  return saturation === undefined ? { state: 'ok' } : { state: 'failing', detail: `saturated: ${saturation}` };
 }
 
 function describeVerdict(verdict: CheckVerdict): string {

@@ -4,6 +4,7 @@ import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import { contextLengthExceeded, invalidRequest, notFound, upstreamFailed } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import { parsePageQuery, toListBody } from '../http/page-query.js';
+import { takeRunSlot } from '../http/run-slot.js';
 import { SseWriter } from '../http/sse-writer.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
 import type { RunHandle } from '../responses/response-runner.js';
@@ -20,7 +21,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     if (params.ignoredToolTypes.length > 0) {
       request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
     }
-    const release = await ctx.runLimiter.acquire(request.apiKeyId);
+    const release = await takeRunSlot(ctx, request.apiKeyId, whileConnected(reply));
     if (params.stream) return streamResponse(ctx, request, reply, params, release);
 
     let handle: RunHandle;
@@ -168,6 +169,13 @@ function parseStartingAfter(value: string | undefined): number {
  * A client that goes away before a foreground response ends cancels it (and its upstream call),
  * also when it went away while the request was still being checked and stored.
  */
+/** Aborted when the client's connection closes before the answer is done (it waited, then left). */
+function whileConnected(reply: FastifyReply): AbortSignal {
+  const connected = new AbortController();
+  reply.raw.once('close', () => connected.abort(new Error('the client closed the connection')));
+  return connected.signal;
+}
+
 function cancelOnDisconnect(reply: FastifyReply, handle: RunHandle): void {
   const cancel = () => {
     if (!handle.live.isFinished) handle.live.abort.abort();

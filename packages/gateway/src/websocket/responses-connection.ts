@@ -1,6 +1,7 @@
 import type { Item, Logger } from '@agentport/core';
 import type { RawData, WebSocket } from 'ws';
-import { ApiError, invalidRequest, notFound } from '../errors.js';
+import { ApiError, invalidRequest, notFound, shuttingDown } from '../errors.js';
+import { takeRunSlot } from '../http/run-slot.js';
 import type { CallerIdentity } from '../http/caller-identity.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import type { ResponseObject } from '../encoder/response-object.js';
@@ -28,6 +29,8 @@ interface CurrentRequest {
   cancelled: boolean;
   handle?: RunHandle;
   bridge?: ConnectionToolBridge;
+  /** Aborted when the connection closes while the request waits for a place to run. */
+  waiting?: AbortController;
 }
 
 /**
@@ -206,7 +209,15 @@ export class ResponsesConnection {
     }
     // The client left while the request was being checked: nobody would see the run.
     if (this.state === 'closing' || this.state === 'closed') return;
-    const release = await ctx.runLimiter.acquire(identity.apiKeyId);
+    current.waiting = new AbortController();
+    let release: () => void;
+    try {
+      release = await takeRunSlot(ctx, identity.apiKeyId, current.waiting.signal);
+    } catch (error) {
+      // The connection closed while the request waited: nobody is left to tell.
+      if (current.waiting.signal.aborted) return;
+      throw error;
+    }
     try {
       const bridge = frame.clientToolLoop
         ? new ConnectionToolBridge(new Set(params.functionTools.map((tool) => tool.name)), ctx.config.wsToolResultTimeoutMs)
@@ -293,6 +304,7 @@ export class ResponsesConnection {
     const current = this.current;
     if (!current) return;
     current.cancelled = true;
+    current.waiting?.abort();
     current.handle?.live.abort.abort();
   }
 
@@ -328,7 +340,7 @@ interface Drain {
 }
 
 const SHUTDOWN_DRAIN: Drain = {
-  error: () => new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.'),
+  error: () => shuttingDown(),
   closeCode: CLOSE_CODES.goingAway,
   closeReason: 'server shutting down',
   announce: false,

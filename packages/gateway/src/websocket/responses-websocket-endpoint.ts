@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { ApiError } from '../errors.js';
+import { ApiError, shuttingDown } from '../errors.js';
 import { identifyCaller } from '../http/caller-identity.js';
 import { newRequestId } from '../http/request-id.js';
 import type { GatewayContext } from '../http/gateway-context.js';
@@ -41,7 +41,7 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
       return;
     }
     if (closing) {
-      refuseUpgrade(socket, new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.'));
+      refuseUpgrade(socket, shuttingDown());
       return;
     }
     let identity: ConnectionIdentity;

@@ -1,0 +1,21 @@
+import type { GatewayContext } from './gateway-context.js';
+
+/**
+ * A place to run one response for `apiKeyId`: its key's slot (`maxConcurrentRuns`, a 429 at
+ * once when taken), then this process's admission (a wait in the queue, fair between keys,
+ * or a 429 when it is full). Aborting `signal` while it waits gives the place up. The
+ * returned function gives back both, once.
+ */
+export async function takeRunSlot(ctx: GatewayContext, apiKeyId: string, signal: AbortSignal): Promise<() => void> {
+  const releaseKeySlot = await ctx.runLimiter.acquire(apiKeyId);
+  try {
+    const releaseAdmission = await ctx.admission.admit(apiKeyId, signal);
+    return () => {
+      releaseAdmission();
+      releaseKeySlot();
+    };
+  } catch (error) {
+    releaseKeySlot();
+    throw error;
+  }
+}
