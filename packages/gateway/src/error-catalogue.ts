@@ -63,6 +63,7 @@ export const GATEWAY_ERRORS = {
   mcp_not_enabled: { status: [404], description: 'No MCP host is composed into this gateway, or (POST /v1/mcp) it has nothing to serve: no hosted server, no built-in tool enabled.' },
   mcp_endpoint_disabled: { status: [404], description: 'The MCP endpoint for MCP clients is turned off.' },
   not_found: { status: [404], description: 'Unknown route (HTTP or WebSocket).' },
+  method_not_allowed: { status: [405], description: 'The probe port (`probeThread`) answers only GET /healthz and GET /readyz.' },
   request_timeout: { status: [408], description: 'The request was not received within the server\'s request timeout.' },
   request_too_large: { status: [413], description: 'The body is larger than the configured body limit.' },
   uri_too_long: { status: [414], description: 'A path parameter is longer than `maxPathParamLength`.' },

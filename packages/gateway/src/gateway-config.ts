@@ -30,6 +30,16 @@ export interface GatewayConfig {
   overloadEventLoopLagMs: number;
   /** The window of the event-loop delay measure, in ms. */
   eventLoopWindowMs: number;
+  /** `/healthz` and `/readyz` also on `probePort`, answered by a thread of their own. */
+  probeThread: boolean;
+  /** The probe thread's port (0: a free one), on `host`. */
+  probePort: number;
+  /** How often the probe thread's readiness is computed, in ms. */
+  probeRefreshMs: number;
+  /** The gateway's event loop silent this long (ms): the probe thread's `/readyz` says 503. */
+  probeReadyStaleMs: number;
+  /** The gateway's event loop silent this long (ms): the probe thread's `/healthz` says 503. */
+  probeLiveStaleMs: number;
   maxSteps: number;
   maxToolCalls: number;
   maxRunSeconds: number;
@@ -153,6 +163,14 @@ export const gatewayConfigSchema = {
       type: 'integer', minimum: 0, default: 100,
       description: 'event-loop delay (p99 over eventLoopWindowMs, in ms; agentport_event_loop_lag_seconds) past which the process is overloaded: the running limit falls to three quarters of what runs, new responses wait, and /readyz answers 503 until it recovers (the limit climbs back by a quarter per calm window). 0: admission ignores the delay',
     },
+    probeThread: {
+      type: 'boolean', default: false,
+      description: '/healthz and /readyz also on probePort, answered by a worker thread of their own, so a load balancer\'s probe is answered at once however busy the gateway is; the thread serves the readiness the gateway computes every probeRefreshMs, and says 503 when the gateway\'s event loop has not run for probeReadyStaleMs (/readyz) or probeLiveStaleMs (/healthz)',
+    },
+    probePort: { type: 'integer', minimum: 0, maximum: 65535, default: 8081, description: 'the probe thread\'s port on host (0: a free one)' },
+    probeRefreshMs: { type: 'integer', minimum: 50, default: 1_000, description: 'ms between the readiness checks whose answer the probe thread serves' },
+    probeReadyStaleMs: { type: 'integer', minimum: 100, default: 1_000, description: 'ms without a heartbeat from the gateway\'s event loop after which the probe thread\'s /readyz answers 503 saturated' },
+    probeLiveStaleMs: { type: 'integer', minimum: 100, default: 10_000, description: 'ms without a heartbeat from the gateway\'s event loop after which the probe thread\'s /healthz answers 503 stalled' },
     eventLoopWindowMs: { type: 'integer', minimum: 50, default: 500, description: 'ms over which the event-loop delay is measured (one admission decision per window)' },
     maxSteps: { type: 'integer', minimum: 1, default: 10, description: 'model calls per response; one more needed ends the response incomplete (max_steps)' },
     maxToolCalls: { type: 'integer', minimum: 1, default: 50, description: 'server tool calls per response, unless the request asks for fewer (max_tool_calls); more end it incomplete' },

@@ -47,6 +47,8 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
       });
       const address = await handle.gateway.listen();
       ctx.logger.info({ url: address }, 'listening');
+      const probeUrl = handle.gateway.probeUrl;
+      if (probeUrl) ctx.logger.info({ url: probeUrl }, 'probe thread listening (/healthz, /readyz)');
     },
     async stop() {
       await handle.gateway?.close();

@@ -12,6 +12,8 @@ import { buildGatewayServer, type RouteRegistrar } from './http/gateway-server.j
 import { ConcurrencyLimiter, RateLimiter } from './http/rate-limiter.js';
 import { AdmissionQueue } from './http/admission-queue.js';
 import { EventLoopLagMonitor } from './http/event-loop-lag.js';
+import { ProbeServer } from './http/probe-server.js';
+import { checkReadiness } from './routes/operations.js';
 import { shuttingDown } from './errors.js';
 import { AgentDirectory } from './responses/agent-directory.js';
 import { UpstreamModelNames } from './responses/upstream-model-names.js';
@@ -45,6 +47,8 @@ export interface GatewayParts {
 
 /** A built gateway: the fastify app and its shared context, not yet listening. */
 export class Gateway {
+  private probe: ProbeServer | undefined;
+
   private constructor(readonly app: FastifyInstance, readonly context: GatewayContext, private readonly stopServing: () => void) {}
 
   static async create(parts: GatewayParts): Promise<Gateway> {
@@ -120,8 +124,23 @@ export class Gateway {
 
   /** Listens on the configured host and port (port 0 picks a free one); returns the base URL. */
   async listen(): Promise<string> {
-    const address = await this.app.listen({ host: this.context.config.host, port: this.context.config.port });
+    const { config } = this.context;
+    const address = await this.app.listen({ host: config.host, port: config.port });
+    if (config.probeThread) {
+      this.probe = await ProbeServer.start({
+        host: config.host, port: config.probePort, refreshMs: config.probeRefreshMs,
+        readyStaleMs: config.probeReadyStaleMs, liveStaleMs: config.probeLiveStaleMs,
+        readiness: () => checkReadiness(this.context), logger: this.context.logger,
+      });
+    }
     return address;
+  }
+
+  /** The probe thread's `http://host:port`, when `probeThread` is on and the gateway listens. */
+  get probeUrl(): string | undefined {
+    if (!this.probe) return undefined;
+    const host = this.context.config.host.includes(':') ? `[${this.context.config.host}]` : this.context.config.host;
+    return `http://${host}:${this.probe.port}`;
   }
 
   /** The `http://host:port` the gateway listens on. */
@@ -147,5 +166,6 @@ export class Gateway {
       await Promise.all(running.map((live) => live.whenFinished()));
     }
     await closing;
+    await this.probe?.close();
   }
 }

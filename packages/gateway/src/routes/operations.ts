@@ -26,7 +26,6 @@ export interface ReadinessBody {
  * They sit outside the `/v1` scope, so they need no API key.
  */
 export function registerOperationRoutes(app: FastifyInstance, ctx: GatewayContext): void {
-  const probeTimeoutMs = ctx.config.readinessProbeTimeoutMs;
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: ids in paths would make a series per object.
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
@@ -36,18 +35,24 @@ export function registerOperationRoutes(app: FastifyInstance, ctx: GatewayContex
   app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    const [store, upstream] = await Promise.all([checkStore(ctx, probeTimeoutMs), checkUpstream(ctx, probeTimeoutMs)]);
-    const agents = checkAgents(ctx.agents);
-    const load = checkLoad(ctx);
-    const ready = [store, upstream, agents, load].every((verdict) => verdict.state !== 'failing');
-    const body: ReadinessBody = {
-      status: ready ? 'ready' : 'not_ready',
-      checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents), load: describeVerdict(load) },
-    };
-    return reply.status(ready ? 200 : 503).send(body);
+    const body = await checkReadiness(ctx);
+    return reply.status(body.status === 'ready' ? 200 : 503).send(body);
   });
 
   app.get('/metrics', async (_request, reply) => reply.type(GatewayMetrics.CONTENT_TYPE).send(ctx.metrics.render()));
+}
+
+/** What `/readyz` answers (503 unless `ready`); the probe thread serves the last one. */
+export async function checkReadiness(ctx: GatewayContext): Promise<ReadinessBody> {
+  const timeoutMs = ctx.config.readinessProbeTimeoutMs;
+  const [store, upstream] = await Promise.all([checkStore(ctx, timeoutMs), checkUpstream(ctx, timeoutMs)]);
+  const agents = checkAgents(ctx.agents);
+  const load = checkLoad(ctx);
+  const ready = [store, upstream, agents, load].every((verdict) => verdict.state !== 'failing');
+  return {
+    status: ready ? 'ready' : 'not_ready',
+    checks: { store: describeVerdict(store), upstream: describeVerdict(upstream), agents: describeVerdict(agents), load: describeVerdict(load) },
+  };
 }
 
 async function checkStore(ctx: GatewayContext, timeoutMs: number): Promise<CheckVerdict> {
