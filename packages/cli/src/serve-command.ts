@@ -13,6 +13,8 @@ const VLLM_READY_TIMEOUT_MS = 30 * 60_000;
 
 export interface ServeHandle {
   url: string;
+  /** The probe thread's address, when `gateway.probeThread` is on. */
+  probeUrl?: string;
   /** The app's logger: the CLI's own lines (shutdown) go through it too. */
   logger: Logger;
   stop(): Promise<void>;
@@ -46,13 +48,15 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     await vllmProcess?.stop();
     throw error;
   }
-  const url = app.get(GATEWAY_HANDLE).gateway!.url;
+  const gateway = app.get(GATEWAY_HANDLE).gateway!;
+  const { url, probeUrl } = gateway;
   const readiness = await catalog.ready({ signal: AbortSignal.timeout(5_000) });
   logger.info({ url: `${url}/v1` }, `agentport is serving the OpenAI Responses API at ${url}/v1`);
   if (readiness.ready) logger.info({ model: readiness.model }, `upstream: ready, serving ${readiness.model}`);
   else logger.warn({ reason: readiness.reason }, `upstream: NOT reachable (${readiness.reason}); requests will fail until it answers. /readyz says so too.`);
   return {
     url,
+    ...(probeUrl ? { probeUrl } : {}),
     logger,
     async stop() {
       await app.stop();

@@ -7,7 +7,7 @@
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
  * token rate against direct, errors and 429s. Loopback only.
  *
- *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--db=postgres] [--workers=2]
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--overload-lag-ms=100] [--probe-thread] [--db=postgres] [--workers=2]
  *
  * `--workers=N`: agentport runs as `agentport serve --workers N` (the CLI's primary and N workers on one port; more than one needs
  * `--db=postgres`); its CPU is the whole process tree's.
@@ -18,6 +18,7 @@
  * Writes `.bench-results/hot-path.json` and prints a markdown table.
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,9 +69,21 @@ const MODES: Mode[] = [
   { name: 'full', intervalMs: 0, tokens: 200, streams: [16] },
 ];
 /** `--lift-limits`: agentport without the per-key limits and with an upstream pool as large as the load, to compare costs apart from the defaults. */
-const overrides = args.has('lift-limits')
+const liftedLimits = args.has('lift-limits')
   ? { gateway: { maxConcurrentRuns: 4096, requestsPerMinute: 0 }, vllm: { maxConnections: 4096 } }
-  : {};
+  : { gateway: {} };
+/**
+ * `--overload-lag-ms=N`: agentport's overloadEventLoopLagMs (0: admission by count only).
+ * `--probe-thread`: agentport answers probes on its probe thread's port, which the rows probe.
+ */
+const overrides = {
+  ...liftedLimits,
+  gateway: {
+    ...liftedLimits.gateway,
+    ...(args.has('overload-lag-ms') ? { overloadEventLoopLagMs: Number(args.get('overload-lag-ms')) } : {}),
+    ...(args.has('probe-thread') ? { probeThread: true, probePort: 0 } : {}),
+  },
+};
 
 /** Starts one of the benchmark's processes; `cpu` pins it with taskset. */
 function startProcess(script: string, scriptArgs: string[], cpu: string | undefined, execArgv: string[] = []): Promise<Started> {
@@ -79,19 +92,23 @@ function startProcess(script: string, scriptArgs: string[], cpu: string | undefi
     ? spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     : spawn('taskset', ['-c', cpu, process.execPath, ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, url: (message as { url: string }).url }));
+    child.once('message', (message) => {
+      const { url, probeUrl } = message as { url: string; probeUrl?: string };
+      resolve({ child, url, ...(probeUrl ? { probeUrl } : {}) });
+    });
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it listened`)));
   });
 }
 
 /** `streams` clients, each streaming one turn after another for `rowSeconds`; starts spread over one stream's length. */
-async function runRow(side: Side, url: string, streams: number, mode: Mode, pids: Record<string, number>): Promise<Row> {
+async function runRow(side: Side, url: string, probeUrl: string, streams: number, mode: Mode, pids: Record<string, number>): Promise<Row> {
   const clients = Array.from({ length: streams }, () => makeClient(side.client, url, API_KEY));
   const outcomes: StreamOutcome[] = [];
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcessTreeCpu(pid)]));
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + rowSeconds * 1000;
+  const probing = probeHealth(probeUrl, deadline);
   const spreadMs = Math.min(mode.intervalMs * mode.tokens, rowSeconds * 500);
   await Promise.all(clients.map(async (client, index) => {
     await new Promise((resolve) => setTimeout(resolve, (spreadMs * index) / streams));
@@ -104,9 +121,30 @@ async function runRow(side: Side, url: string, streams: number, mode: Mode, pids
   }));
   const wallMs = performance.now() - started;
   const clientCpu = process.cpuUsage(clientBefore);
+  const probeMs = await probing;
   for (const client of clients) client.close();
   const cpuMs = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuBetween(before[name]!, readProcessTreeCpu(pid))]));
-  return summarize({ mode: mode.name, streams, side: side.name, target: side.target, wallMs, outcomes, cpuMs, clientCpuMs: (clientCpu.user + clientCpu.system) / 1000 });
+  return summarize({ mode: mode.name, streams, side: side.name, target: side.target, wallMs, outcomes, cpuMs, clientCpuMs: (clientCpu.user + clientCpu.system) / 1000, probeMs });
+}
+
+/** `GET /healthz` every 100 ms until `deadline` on its own connection, as a load balancer probes: how long each answer took. */
+async function probeHealth(url: string, deadline: number): Promise<number[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const base = url.replace(/\/v1$/, '');
+  const times: number[] = [];
+  while (performance.now() < deadline) {
+    const sent = performance.now();
+    await new Promise<void>((resolve) => {
+      http.get(`${base}/healthz`, { agent }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      }).on('error', () => resolve());
+    });
+    times.push(performance.now() - sent);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  agent.destroy();
+  return times;
 }
 
 async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
@@ -132,7 +170,8 @@ async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
     }
     for (const streams of mode.streams.filter((count) => pickStreams === undefined || pickStreams.includes(count))) {
       for (const side of sides) {
-        const row = await runRow(side, urls[side.target], streams, mode, pids);
+        const probeUrl = side.target === 'agentport' ? agentport.probeUrl ?? urls.agentport : urls[side.target];
+        const row = await runRow(side, urls[side.target], probeUrl, streams, mode, pids);
         rows.push(row);
         process.stderr.write(`${mode.name} ${streams} ${side.name}: ${row.completed} streams, ${row.errors} errors, ${row.targetCpuMicrosPerToken.toFixed(1)} µs/token, load ${loadavg()[0]!.toFixed(2)}\n`);
       }

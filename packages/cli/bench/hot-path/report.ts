@@ -23,12 +23,16 @@ export interface Row {
   /** CPU µs per delivered token of the process that served this side. */
   targetCpuMicrosPerToken: number;
   upstreamCpuMicrosPerToken: number;
+  /** `GET /healthz` every 100 ms during the row, answered in (ms): what a load balancer's probe sees. */
+  probeP50Ms: number;
+  probeP99Ms: number;
 }
 
 export function summarize(input: {
   mode: Row['mode']; streams: number; side: string; target: Row['target']; wallMs: number;
-  outcomes: StreamOutcome[]; cpuMs: Row['cpuMs']; clientCpuMs: number;
+  outcomes: StreamOutcome[]; cpuMs: Row['cpuMs']; clientCpuMs: number; probeMs: number[];
 }): Row {
+  const probes = [...input.probeMs].sort((a, b) => a - b);
   const ok = input.outcomes.filter((outcome) => outcome.kind === 'ok');
   const failed = input.outcomes.filter((outcome) => outcome.kind === 'error');
   const tokens = ok.reduce((sum, outcome) => sum + outcome.tokens, 0);
@@ -44,6 +48,7 @@ export function summarize(input: {
     cpuMs: input.cpuMs, clientCpuMs: input.clientCpuMs,
     targetCpuMicrosPerToken: perToken(input.cpuMs[input.target]?.ms),
     upstreamCpuMicrosPerToken: perToken(input.cpuMs.upstream?.ms),
+    probeP50Ms: quantile(probes, 0.5), probeP99Ms: quantile(probes, 0.99),
   };
 }
 
@@ -60,15 +65,15 @@ export function markdownReport(result: {
   const lines = [
     `hot-path benchmark, ${result.startedAt}, store ${result.store}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, load average ${result.load.before.map((l) => l.toFixed(2)).join(' ')} → ${result.load.after.map((l) => l.toFixed(2)).join(' ')}${result.quick ? ', --quick' : ''}${result.liftLimits ? ', --lift-limits' : ', shipped defaults'}`,
     '',
-    '| mode | streams | side | streams done | errors (429) | CPU µs/token (its process) | ÷ bare | upstream µs/token | TTFT p50 / p99 ms | added p50 / p99 ms | token rate ÷ direct |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| mode | streams | side | streams done | errors (429) | CPU µs/token (its process) | ÷ bare | upstream µs/token | TTFT p50 / p99 ms | added p50 / p99 ms | token rate ÷ direct | /healthz p50 / p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of result.rows) {
     const peers = result.rows.filter((other) => other.mode === row.mode && other.streams === row.streams);
     const direct = peers.find((other) => other.side === 'direct');
     const bare = peers.find((other) => other.side === 'bare');
     const isDirect = row.side === 'direct';
-    lines.push(`| ${row.mode} | ${row.streams} | ${row.side} | ${row.completed} | ${row.errors} (${row.rejected429}) | ${fixed(row.targetCpuMicrosPerToken)} | ${isDirect || !bare ? '' : `${fixed(row.targetCpuMicrosPerToken / bare.targetCpuMicrosPerToken, 2)}×`} | ${fixed(row.upstreamCpuMicrosPerToken)} | ${fixed(row.ttftP50Ms)} / ${fixed(row.ttftP99Ms)} | ${isDirect || !direct ? '' : `${fixed(row.ttftP50Ms - direct.ttftP50Ms)} / ${fixed(row.ttftP99Ms - direct.ttftP99Ms)}`} | ${isDirect || !direct ? '' : fixed(row.streamTokensPerSecond / direct.streamTokensPerSecond, 2)} |`);
+    lines.push(`| ${row.mode} | ${row.streams} | ${row.side} | ${row.completed} | ${row.errors} (${row.rejected429}) | ${fixed(row.targetCpuMicrosPerToken)} | ${isDirect || !bare ? '' : `${fixed(row.targetCpuMicrosPerToken / bare.targetCpuMicrosPerToken, 2)}×`} | ${fixed(row.upstreamCpuMicrosPerToken)} | ${fixed(row.ttftP50Ms)} / ${fixed(row.ttftP99Ms)} | ${isDirect || !direct ? '' : `${fixed(row.ttftP50Ms - direct.ttftP50Ms)} / ${fixed(row.ttftP99Ms - direct.ttftP99Ms)}`} | ${isDirect || !direct ? '' : fixed(row.streamTokensPerSecond / direct.streamTokensPerSecond, 2)} | ${fixed(row.probeP50Ms)} / ${fixed(row.probeP99Ms)} |`);
   }
   const errors = result.rows.filter((row) => row.firstError);
   if (errors.length > 0) lines.push('', 'First error per row:', ...errors.map((row) => `- ${row.mode} ${row.streams} ${row.side}: ${row.firstError}`));

@@ -4,6 +4,8 @@ import type { ChildProcess } from 'node:child_process';
 export interface Started {
   child: ChildProcess;
   url: string;
+  /** Where its probes are answered, when not on `url` (agentport's probe thread). */
+  probeUrl?: string;
 }
 
 /** Asks a process to stop (IPC disconnect for the benchmark's own processes, SIGTERM for the CLI), killing it after 10 s. */
