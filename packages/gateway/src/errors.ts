@@ -1,4 +1,4 @@
-import { AgentportError, errorMarker } from '@agentport/core';
+import { AgentportError, errorMarker, type StoreFaultError, type StoreFaultKind } from '@agentport/core';
 
 /** OpenAI's error types, and only those: clients branch on them. */
 export type ApiErrorType =
@@ -53,6 +53,28 @@ export function conflict(code: string, message: string): ApiError {
 
 export function rateLimited(message: string, retryAfterSeconds: number): ApiError {
   return new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded', message, null, { 'retry-after': String(retryAfterSeconds) });
+}
+
+const STORE_FAULT_MESSAGES: Readonly<Record<StoreFaultKind, string>> = {
+  full: 'The state store has no room to write (its disk is full)',
+  read_only: 'The state store takes no writes (its database is read-only)',
+  locked: 'The state store is locked by another holder of its database',
+  unreachable: 'The state store cannot reach its database',
+  io: 'The state store failed to read or write its storage',
+  unavailable: 'The state store is not open',
+};
+
+/**
+ * 503 for a storage fault: the code says which (`store_full`, `store_locked`, …); the message
+ * says what, without the driver's own text (paths, hosts), which goes to the log.
+ */
+export function storeUnavailable(fault: StoreFaultError): ApiError {
+  return new ApiError(503, 'server_error', fault.code, `${STORE_FAULT_MESSAGES[fault.kind]}; nothing of this request was stored. Try again shortly.`, null, { 'retry-after': '1' });
+}
+
+/** The words a stream's `response.failed` uses when its end could not be stored. */
+export function storeFaultEnding(fault: StoreFaultError): string {
+  return `${STORE_FAULT_MESSAGES[fault.kind]}: the response could not be stored completely and ended failed.`;
 }
 
 /** 503: the gateway is stopping and takes no more work. */

@@ -30,6 +30,10 @@ export interface GatewayConfig {
   overloadEventLoopLagMs: number;
   /** The window of the event-loop delay measure, in ms. */
   eventLoopWindowMs: number;
+  /** How often response endings the store refused (a storage fault) are written again, in ms. */
+  storeRetryMs: number;
+  /** Response endings kept for another write while the store refuses them; past it the oldest is dropped. */
+  maxPendingEndings: number;
   /** `/healthz` and `/readyz` also on `probePort`, answered by a thread of their own. */
   probeThread: boolean;
   /** The probe thread's port (0: a free one), on `host`. */
@@ -162,6 +166,14 @@ export const gatewayConfigSchema = {
     overloadEventLoopLagMs: {
       type: 'integer', minimum: 0, default: 100,
       description: 'event-loop delay (p99 over eventLoopWindowMs, in ms; agentport_event_loop_lag_seconds) past which the process is overloaded: the running limit falls to three quarters of what runs, new responses wait, and /readyz answers 503 until it recovers (the limit climbs back by a quarter per calm window). 0: admission ignores the delay',
+    },
+    storeRetryMs: {
+      type: 'integer', minimum: 10, default: 1_000,
+      description: 'ms between writes of the response endings the store refused for a storage fault (a full disk, a lock, a lost connection); a stream whose end could not be stored ends response.failed with the fault\'s code (store_full, …), and that end is written once the store takes writes again',
+    },
+    maxPendingEndings: {
+      type: 'integer', minimum: 1, default: 1_000,
+      description: 'response endings kept for another write while the store refuses them (agentport_store_pending_endings); past it the oldest is dropped and restart recovery ends it incomplete',
     },
     probeThread: {
       type: 'boolean', default: false,

@@ -19,6 +19,7 @@ import { AgentDirectory } from './responses/agent-directory.js';
 import { UpstreamModelNames } from './responses/upstream-model-names.js';
 import { ActiveResponses } from './responses/live-response.js';
 import { ResponseRunner } from './responses/response-runner.js';
+import { StoreFaults } from './responses/store-faults.js';
 
 export interface GatewayParts {
   store: StateStore;
@@ -67,12 +68,13 @@ export class Gateway {
     const active = new ActiveResponses();
     const signals = parts.signals ?? new InProcessResponseSignals();
     const eventLoopLag = new EventLoopLagMonitor(config.eventLoopWindowMs);
+    const storeFaults = new StoreFaults(config.storeRetryMs, config.maxPendingEndings, logger);
     const admission: AdmissionQueue = new AdmissionQueue({
       maxRunning: config.maxRunningResponses, maxQueued: config.admissionQueueSize, maxQueuedPerKey: config.admissionQueuePerKey,
       maxWaitMs: config.admissionTimeoutMs, overloadLagMs: config.overloadEventLoopLagMs,
     }, eventLoopLag, { waited: (seconds) => metrics.admissionWaited(seconds), refused: (reason) => metrics.refused(reason) });
     const metrics = new GatewayMetrics({
-      activeStreams: () => active.size, eventLoopLag, admission, ...(parts.metrics ? { registry: parts.metrics } : {}),
+      activeStreams: () => active.size, eventLoopLag, admission, storeFaults, ...(parts.metrics ? { registry: parts.metrics } : {}),
     });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
     const validator = new JsonSchemaValidator();
@@ -89,6 +91,7 @@ export class Gateway {
       auth,
       rateLimiter: new RateLimiter(config.requestsPerMinute, () => metrics.refused('rate_limit'), Date.now, parts.keyLimits),
       admission,
+      storeFaults,
       runLimiter: new ConcurrencyLimiter(config.maxConcurrentRuns, () => metrics.refused('concurrent_runs'),
         parts.keyLimits ? { limits: parts.keyLimits, logger } : undefined),
       validator,
@@ -103,7 +106,7 @@ export class Gateway {
       logger,
       metrics,
       runner: new ResponseRunner({
-        store: parts.store, agents, tools, active, logger, metrics, signals, sharedEventsFlushMs: config.sharedEventsFlushMs,
+        store: parts.store, agents, tools, active, logger, metrics, signals, storeFaults, sharedEventsFlushMs: config.sharedEventsFlushMs,
         limits: { maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls, maxRunMs: config.maxRunSeconds * 1000 },
       }),
     };
@@ -166,6 +169,7 @@ export class Gateway {
       await Promise.all(running.map((live) => live.whenFinished()));
     }
     await closing;
+    await this.context.storeFaults.close();
     await this.probe?.close();
   }
 }

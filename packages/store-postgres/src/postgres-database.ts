@@ -1,4 +1,4 @@
-import type { Logger } from '@agentport/core';
+import type { Logger, StoreFaultKind } from '@agentport/core';
 import { MIGRATIONS_TABLE, STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NulSafeTextPlugin } from './nul-safe-text.js';
@@ -66,6 +66,10 @@ export class PostgresDatabase implements SqlDatabase {
     return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
   }
 
+  faultOf(error: unknown): StoreFaultKind | undefined {
+    return postgresFaultOf(error);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.#running]);
     await this.orm.close(true);
@@ -77,4 +81,28 @@ export class PostgresDatabase implements SqlDatabase {
     operation.then(forget, forget);
     return operation;
   }
+}
+
+/** Node's socket error codes that mean the database cannot be reached. */
+const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * PostgreSQL's SQLSTATEs (and pg's connection failures) that are about the storage: class 53
+ * (insufficient resources: disk full, out of memory), 25006 (read-only transaction, e.g. a
+ * standby), 55P03 and 57014 (a lock not granted in time, a statement cancelled by its timeout),
+ * class 08 and 57P01–57P03 (connection lost, server shutting down or starting), class 58 (I/O).
+ */
+export function postgresFaultOf(error: unknown): StoreFaultKind | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (code.startsWith('53')) return 'full';
+    if (code === '25006') return 'read_only';
+    if (code === '55P03' || code === '57014') return 'locked';
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || UNREACHABLE_SOCKET_CODES.has(code)) return 'unreachable';
+    if (code.startsWith('58')) return 'io';
+  }
+  // pg says a lost connection in words only.
+  const message = error instanceof Error ? error.message : '';
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return 'unreachable';
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { Item } from '@agentport/core';
-import { ConfigError } from '@agentport/core';
+import { ConfigError, StoreFaultError } from '@agentport/core';
 import {
   assistantMessage, sampleConversationRecord as conversationRecord, sampleResponseRecord as responseRecord, userMessage,
 } from '@agentport/core/testing';
@@ -190,12 +190,48 @@ describe('PostgreSQL store: connections', () => {
       const record = await store.createResponse(responseRecord(tenant));
       await server.suspend();
       try {
-        await expect(store.getResponse(tenant, record.id)).rejects.toThrow();
-        await expect(store.createConversation(conversationRecord(tenant))).rejects.toThrow();
+        // A fault of the storage, typed as such: a server answers it 503 store_unreachable.
+        await expect(store.getResponse(tenant, record.id)).rejects.toMatchObject({ name: 'StoreFaultError', kind: 'unreachable', code: 'store_unreachable' });
+        await expect(store.createConversation(conversationRecord(tenant))).rejects.toMatchObject({ code: 'store_unreachable' });
       } finally {
         await server.resume();
       }
       expect(await store.getResponse(tenant, record.id)).toEqual(record);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says a read-only database is one (store_read_only), stores nothing, and writes again once it takes writes', async () => {
+    const url = await server.createDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const store = await PostgresStateStore.open({ url, purgeIntervalSeconds: 0 });
+    const reconnect = () => query(url, "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'agentport'", [database]);
+    try {
+      const record = await store.createResponse(responseRecord(tenant));
+      // As a standby, or a database an operator froze: every new session is read-only.
+      await query(url, `alter database "${database}" set default_transaction_read_only = on`);
+      await reconnect();
+      const refused = responseRecord(tenant);
+      let fault: unknown;
+      for (let attempt = 0; attempt < 3 && fault === undefined; attempt += 1) {
+        // The first operation after the drop may meet a dead pooled connection; the next gets a fresh, read-only one.
+        fault = await store.createResponse(refused).then(() => 'stored', (error: unknown) => (StoreFaultError.is(error) && error.kind === 'unreachable' ? undefined : error));
+      }
+      expect(fault).toMatchObject({ name: 'StoreFaultError', kind: 'read_only', code: 'store_read_only' });
+      expect(await store.getResponse(tenant, record.id)).toEqual(record);
+      expect(await store.getResponse(tenant, refused.id)).toBeUndefined();
+
+      // This session starts read-only too: it lifts that for itself first.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query('set default_transaction_read_only = off');
+      await admin.query(`alter database "${database}" set default_transaction_read_only = off`);
+      await admin.end();
+      await reconnect();
+      let stored: unknown;
+      for (let attempt = 0; attempt < 3 && stored === undefined; attempt += 1) stored = await store.createResponse(refused).catch(() => undefined);
+      expect(await store.getResponse(tenant, refused.id)).toMatchObject({ id: refused.id });
     } finally {
       await store.close();
     }

@@ -1,4 +1,4 @@
-import { AgentportError, errorMarker } from '@agentport/core';
+import { AgentportError, StoreFaultError, errorMarker } from '@agentport/core';
 
 /** Which SQL store raised an error: named in messages, so an operator knows which setting to change. */
 export interface SqlStoreIdentity {
@@ -51,13 +51,13 @@ export class MigrationFailedError extends AgentportError {
   }
 }
 
-/** The store was used before `open()` finished (or before the app started), or after `close()`. */
-export class StoreUnavailableError extends AgentportError {
+/** The store was used before `open()` finished (or before the app started), or after `close()`: a fault a server answers 503. */
+export class StoreUnavailableError extends StoreFaultError {
   static override readonly marker = errorMarker('@agentport/store-sql/StoreUnavailableError');
 
   constructor(readonly state: 'not_open' | 'closed', store: SqlStoreIdentity) {
     super(
-      'store_unavailable',
+      'unavailable',
       state === 'not_open'
         ? `the ${store.engine} state store is not open yet: call open() (the ${store.pluginName} plugin opens it when the app starts)`
         : `the ${store.engine} state store is closed`,

@@ -1,3 +1,4 @@
+import type { StoreFaultKind } from '@agentport/core';
 import type { Kysely } from 'kysely';
 import type { MigrationOutcome } from './migration-checks.js';
 import type { StoreTables } from './schema/store-tables.js';
@@ -24,6 +25,8 @@ export interface SqlDatabase {
   write<T>(operation: (db: StoreDb) => Promise<T>): Promise<T>;
   /** Whether an error raised by the driver is a clash on a unique key. */
   isUniqueViolation(error: unknown): boolean;
+  /** What about the storage an error raised by the driver says, if it is a storage fault (a full disk, a lock, a lost connection) and not a bug. */
+  faultOf(error: unknown): StoreFaultKind | undefined;
   /** Waits for the operations already started, then releases the connections. */
   close(): Promise<void>;
 }

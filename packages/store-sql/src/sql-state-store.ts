@@ -2,7 +2,7 @@ import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, Logger, NewResponseRecord, Page, PageRequest, ResponseEnding,
   ResponsePatch, ResponseRecord, StateStore, StoredEvent,
 } from '@agentport/core';
-import { NotFoundError, TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
+import { NotFoundError, StoreFaultError, type StoreFaultKind, TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreUnavailableError, type SqlStoreIdentity } from './errors.js';
@@ -21,6 +21,16 @@ import {
   appendEventRows, conversationItem, findConversation, findResponse, insertUnique, patchResponse, readConversation, readEventRows,
   readResponse, resolveDestination,
 } from './store-queries.js';
+
+/** How a message says each fault. */
+const FAULT_WORDS: Readonly<Record<StoreFaultKind, string>> = {
+  full: 'has no room to write',
+  read_only: 'takes no writes',
+  locked: 'is locked by another holder',
+  unreachable: 'cannot be reached',
+  io: 'failed to read or write',
+  unavailable: 'is not open',
+};
 
 /** What `open()` did, for logs and tests. */
 export interface OpenReport {
@@ -349,7 +359,12 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async #read<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#database().read(operation);
+    const database = this.#database();
+    try {
+      return await database.read(operation);
+    } catch (error) {
+      throw this.#asFault(database, error);
+    }
   }
 
   /** One write transaction on the open database, for a driver's own tables (e.g. PostgreSQL's shared key limits). */
@@ -359,6 +374,19 @@ export abstract class SqlStateStore implements StateStore {
 
   async #write<T>(operation: (db: StoreDb, database: SqlDatabase) => Promise<T>): Promise<T> {
     const database = this.#database();
-    return database.write((db) => operation(db, database));
+    try {
+      return await database.write((db) => operation(db, database));
+    } catch (error) {
+      throw this.#asFault(database, error);
+    }
+  }
+
+  /** A driver error that is about the storage becomes a `StoreFaultError` (the port's word for it); any other stays as it is. */
+  #asFault(database: SqlDatabase, error: unknown): unknown {
+    if (StoreFaultError.is(error)) return error;
+    const kind = database.faultOf(error);
+    if (kind === undefined) return error;
+    const { engine } = this.#parts.identity;
+    return new StoreFaultError(kind, `the ${engine} state store ${FAULT_WORDS[kind]}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

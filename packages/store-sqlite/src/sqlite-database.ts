@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Logger } from '@agentport/core';
+import type { Logger, StoreFaultKind } from '@agentport/core';
 import { MIGRATIONS_TABLE, STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
 import { MikroORM } from '@mikro-orm/sqlite';
+import { sql } from 'kysely';
 import { OperationQueue } from './operation-queue.js';
 import { reusePreparedStatements } from './statement-cache.js';
 import type { SqliteStoreConfig } from './store-config.js';
@@ -88,7 +89,27 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   write<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#queue.run(() => this.#db.transaction().execute(operation));
+    return this.#queue.run(() => this.#inTransaction(operation));
+  }
+
+  /**
+   * One transaction in plain SQL on the one connection (operations run one at a time, so nothing
+   * interleaves). Not kysely's transaction: SQLite ends a transaction by itself on some errors
+   * (a full disk, an I/O error), the `rollback` after it then fails ("no transaction is
+   * active"), and kysely would throw that instead of the cause, or keep the connection.
+   * `begin immediate` takes the write lock at once, so another process's lock is met (and
+   * waited for, up to the busy timeout) before any work, never halfway.
+   */
+  async #inTransaction<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
+    await sql`begin immediate`.execute(this.#db);
+    try {
+      const result = await operation(this.#db);
+      await sql`commit`.execute(this.#db);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(this.#db).catch(() => undefined);
+      throw error;
+    }
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -97,8 +118,23 @@ export class SqliteDatabase implements SqlDatabase {
       || (error instanceof Error && error.message.includes('UNIQUE constraint failed'));
   }
 
+  faultOf(error: unknown): StoreFaultKind | undefined {
+    return sqliteFaultOf(error);
+  }
+
   async close(): Promise<void> {
     await this.#queue.drained();
     await this.orm.close(true);
   }
+}
+
+/** SQLite's result codes (better-sqlite3 names them, extended codes included) that are about the storage. */
+export function sqliteFaultOf(error: unknown): StoreFaultKind | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL') return 'full';
+  if (code.startsWith('SQLITE_READONLY')) return 'read_only';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'locked';
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PROTOCOL') return 'io';
+  return undefined;
 }

@@ -140,6 +140,20 @@ export class ResponseEventEncoder {
     return this.terminal(status, undefined);
   }
 
+  /**
+   * The response, already ended, ends `failed` instead: its end could not be stored, so it must
+   * not show as completed. The terminal event made last (not sent yet) is made again as
+   * `response.failed`, with the same sequence number.
+   */
+  failEnding(code: string, message: string): ResponseStreamEvent {
+    if (!this.ended || !this.final) throw new Error('failEnding: the response has not ended');
+    this.snapshot.status = 'failed';
+    this.snapshot.error = { code, message };
+    this.snapshot.incomplete_details = null;
+    this.final = structuredClone(this.snapshot);
+    return { type: 'response.failed', sequence_number: this.sequence - 1, response: this.final };
+  }
+
   private itemAdded(added: Item): ResponseStreamEvent[] {
     const item = this.presenter.present(added);
     const outputIndex = this.snapshot.output.length;

@@ -1,9 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiError, invalidRequest, payloadTooLarge } from '../errors.js';
+import type { StoreFaults } from '../responses/store-faults.js';
+import { StoreFaultError } from '@agentport/core';
+import { ApiError, invalidRequest, payloadTooLarge, storeUnavailable } from '../errors.js';
 
 /** Every error leaves as the OpenAI error body with the right status; a 500 never shows internals. */
-export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number): void {
+export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number, storeFaults?: StoreFaults): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (StoreFaultError.is(error)) storeFaults?.note(error);
     const api = toApiError(error, bodyLimitBytes);
     if (api.status >= 500) request.log.error({ err: error }, 'request failed');
     // fastify closes after any body-parsing error; a body read to its end leaves the connection usable.
@@ -18,6 +21,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
 
 function toApiError(error: FastifyError, bodyLimitBytes: number): ApiError {
   if (ApiError.is(error)) return error;
+  if (StoreFaultError.is(error)) return storeUnavailable(error);
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return payloadTooLarge(bodyLimitBytes);

@@ -5,6 +5,7 @@ import type { ParseOptions } from '../request/parse-create-response.js';
 import type { AgentDirectory } from '../responses/agent-directory.js';
 import type { ActiveResponses } from '../responses/live-response.js';
 import type { ResponseRunner } from '../responses/response-runner.js';
+import type { StoreFaults } from '../responses/store-faults.js';
 import type { AdmissionQueue } from './admission-queue.js';
 import type { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -27,6 +28,8 @@ export interface GatewayContext {
   auth: ApiKeyAuthenticator;
   rateLimiter: RateLimiter;
   runLimiter: ConcurrencyLimiter;
+  /** Storage faults seen, and the response endings waiting for the store to take writes again. */
+  storeFaults: StoreFaults;
   /** This process's running limit and the queue in front of it, fair between keys. */
   admission: AdmissionQueue;
   validator: JsonSchemaValidator;

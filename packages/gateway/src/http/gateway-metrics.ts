@@ -21,6 +21,8 @@ export interface GatewayMetricsOptions {
   registry?: MetricRegistry;
   /** The event loop's delay, when the gateway measures it. */
   eventLoopLag?: { readonly p99Ms: number; readonly maxMs: number };
+  /** The response endings waiting for the store, when the gateway tracks them. */
+  storeFaults?: { readonly pendingCount: number };
   /** The admission queue's state, when the gateway has one. */
   admission?: { readonly runningCount: number; readonly queuedCount: number; readonly currentLimit: number };
 }
@@ -71,6 +73,10 @@ export class GatewayMetrics implements ResponseRunMetrics {
     if (lag) {
       registry.gauge('agentport_event_loop_lag_seconds', 'The event loop\'s delay, p99 over the last window (eventLoopWindowMs).', () => lag.p99Ms / 1000);
       registry.gauge('agentport_event_loop_lag_max_seconds', 'The event loop\'s longest delay in the last window.', () => lag.maxMs / 1000);
+    }
+    const storeFaults = options.storeFaults;
+    if (storeFaults) {
+      registry.gauge('agentport_store_pending_endings', 'Response endings the store refused for a storage fault, waiting to be written again (storeRetryMs).', () => storeFaults.pendingCount);
     }
     const admission = options.admission;
     if (admission) {

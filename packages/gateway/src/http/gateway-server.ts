@@ -40,7 +40,7 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   });
   app.decorateRequest('tenant', '');
   app.decorateRequest('apiKeyId', '');
-  installErrorHandling(app, ctx.config.bodyLimitBytes);
+  installErrorHandling(app, ctx.config.bodyLimitBytes, ctx.storeFaults);
   installBodyLimitGuard(app, ctx.config);
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,4 +1,5 @@
-import type { Item, JsonObject, Logger, ResponsePatch, StateStore, StoredEvent } from '@agentport/core';
+import { type Item, type JsonObject, type Logger, type ResponsePatch, type StateStore, StoreFaultError, type StoredEvent } from '@agentport/core';
+import type { StoreFaults } from './store-faults.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { ResponseObject } from '../encoder/response-object.js';
 
@@ -33,26 +34,38 @@ export class ResponsePersistence {
     await this.store?.updateResponse(this.tenant, this.responseId, { status: 'in_progress' });
   }
 
+  /** Writes the items and events noted so far; on a failure, what was not written stays noted for the next write. */
   async flush(): Promise<void> {
     if (!this.store) return;
-    const items = this.items;
+    let items = this.items;
     const events = this.events;
     this.items = [];
     this.events = [];
-    if (items.length > 0) {
-      await this.store.appendItems(this.tenant, {
-        kind: 'response', responseId: this.responseId, role: 'output', conversationId: this.conversationId,
-      }, items);
-    }
-    if (events.length > 0) {
-      await this.store.appendEvents(this.tenant, this.responseId, events);
-      this.onStored?.(events.at(-1)!.sequenceNumber);
+    try {
+      if (items.length > 0) {
+        await this.store.appendItems(this.tenant, {
+          kind: 'response', responseId: this.responseId, role: 'output', conversationId: this.conversationId,
+        }, items);
+        items = [];
+      }
+      if (events.length > 0) {
+        await this.store.appendEvents(this.tenant, this.responseId, events);
+        this.onStored?.(events.at(-1)!.sequenceNumber);
+      }
+    } catch (error) {
+      this.items = [...items, ...this.items];
+      this.events = [...events, ...this.events];
+      throw error;
     }
   }
 
-  /** Writes what is left and the response's final state. Failures are logged: the client still gets its terminal event. */
-  async finish(response: ResponseObject): Promise<void> {
-    if (!this.store) return;
+  /**
+   * Writes what is left and the response's final state, in one transaction. A storage fault
+   * (`StoreFaultError`) comes back, with nothing of it stored and everything kept for another
+   * try (`finishLater`); any other failure is logged, and the client still gets its terminal event.
+   */
+  async finish(response: ResponseObject): Promise<StoreFaultError | undefined> {
+    if (!this.store) return undefined;
     const items = this.items;
     const events = this.events;
     this.items = [];
@@ -62,9 +75,33 @@ export class ResponsePersistence {
       const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, patch: terminalPatch(response) });
       if (!ended) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its end could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
+      return undefined;
     } catch (error) {
+      if (StoreFaultError.is(error)) {
+        this.items = [...items, ...this.items];
+        this.events = [...events, ...this.events];
+        return error;
+      }
       this.logger.error({ responseId: this.responseId, error: String(error) }, 'could not store the end of a response');
+      return undefined;
     }
+  }
+
+  /** The terminal event recorded last is replaced by `event` (same sequence number): the end changed before anyone saw it. */
+  replaceTerminal(event: ResponseStreamEvent): void {
+    const last = this.events.at(-1);
+    if (last?.sequenceNumber === event.sequence_number) {
+      this.events[this.events.length - 1] = { sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject };
+    }
+  }
+
+  /** The end, written by `faults` once the store takes writes again. */
+  finishLater(response: ResponseObject, faults: StoreFaults): void {
+    faults.retryLater(async () => {
+      const fault = await this.finish(response);
+      if (fault) faults.note(fault);
+      return fault === undefined;
+    });
   }
 }
 

@@ -1,11 +1,11 @@
 import {
   AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, type CompactionResult, InvalidToolRequestError, type Item, type Logger,
   type NewResponseRecord, newId, type ResponseSignals,
-  type StateStore, type ToolRegistry, type Tool,
+  type StateStore, StoreFaultError, type ToolRegistry, type Tool,
 } from '@agentport/core';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { ResponseObject } from '../encoder/response-object.js';
-import { invalidRequest, notFound } from '../errors.js';
+import { invalidRequest, notFound, storeFaultEnding } from '../errors.js';
 import type { ResponseRunMetrics } from '../http/gateway-metrics.js';
 import { assertToolOutputsAnswerCalls } from '../request/tool-output-calls.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
@@ -14,6 +14,7 @@ import { type ActiveResponses, LiveResponse } from './live-response.js';
 import { toResponseObject, requestEcho } from './response-object-builder.js';
 import { resolveInput } from './input-resolution.js';
 import { ResponsePersistence } from './response-persistence.js';
+import type { StoreFaults } from './store-faults.js';
 import { isUpstreamFailure } from './upstream-failure.js';
 
 export interface RunLimits {
@@ -38,6 +39,8 @@ export interface ResponseRunnerDeps {
   signals: ResponseSignals;
   /** With `shared` signals: ms between writes of a running background response's events. */
   sharedEventsFlushMs: number;
+  /** Where endings the store refused wait for it to take writes again. */
+  storeFaults: StoreFaults;
 }
 
 export interface StartOptions {
@@ -99,7 +102,10 @@ export class ResponseRunner {
       expiresAt: null,
     };
     // One transaction before the first token: the record and its input items.
-    if (params.store) await store.createResponse(record, params.input);
+    if (params.store) {
+      await store.createResponse(record, params.input);
+      this.deps.storeFaults.noteWrite();
+    }
 
     const live = new LiveResponse(id, tenant, params.background);
     this.deps.active.add(live);
@@ -250,8 +256,8 @@ export class ResponseRunner {
         const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
         for (const event of events) persistence.record(event);
         if (encoder.isEnded) {
-          await persistence.finish(encoder.response);
-          await send(events);
+          const fault = await persistence.finish(encoder.response);
+          await send(fault ? this.failedToStore(encoder, persistence, events, fault) : events);
           break;
         }
         // Awaited only while the client pushes back: a fast one costs no promise per event.
@@ -266,9 +272,12 @@ export class ResponseRunner {
       if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
     } catch (error) {
       (options.logger ?? this.deps.logger).error({ responseId: live.id, err: error }, 'response run failed');
+      if (StoreFaultError.is(error)) this.deps.storeFaults.note(error);
       const events = live.abort.signal.aborted
         ? encoder.abort('cancelled', 'cancelled', 'cancelled')
-        : encoder.abort(error instanceof AgentportError ? error.code : 'server_error', error instanceof Error ? error.message : String(error));
+        : StoreFaultError.is(error)
+          ? encoder.abort(error.code, storeFaultEnding(error))
+          : encoder.abort(error instanceof AgentportError ? error.code : 'server_error', error instanceof Error ? error.message : String(error));
       await this.endWith(encoder, persistence, send, events).catch(() => undefined);
     } finally {
       clearTimeout(timer);
@@ -284,8 +293,25 @@ export class ResponseRunner {
     events: ResponseStreamEvent[],
   ): Promise<void> {
     events.forEach((event) => persistence.record(event));
-    await persistence.finish(encoder.response);
+    const fault = await persistence.finish(encoder.response);
+    if (fault) {
+      this.deps.storeFaults.note(fault);
+      persistence.finishLater(encoder.response, this.deps.storeFaults);
+    }
     await send(events);
+  }
+
+  /**
+   * The end could not be stored (a storage fault): the client must not see a completion the
+   * store does not have. The response ends `failed` with the fault's code instead, and that end
+   * is written once the store takes writes again.
+   */
+  private failedToStore(encoder: ResponseEventEncoder, persistence: ResponsePersistence, events: ResponseStreamEvent[], fault: StoreFaultError): ResponseStreamEvent[] {
+    this.deps.storeFaults.note(fault);
+    const failed = encoder.failEnding(fault.code, storeFaultEnding(fault));
+    persistence.replaceTerminal(failed);
+    persistence.finishLater(encoder.response, this.deps.storeFaults);
+    return [...events.slice(0, -1), failed];
   }
 
   private report(response: ResponseObject): void {

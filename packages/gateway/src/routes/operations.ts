@@ -56,6 +56,9 @@ export async function checkReadiness(ctx: GatewayContext): Promise<ReadinessBody
 }
 
 async function checkStore(ctx: GatewayContext, timeoutMs: number): Promise<CheckVerdict> {
+  // A store that reads but refuses writes (a full disk) answers the probe: what it refused says more.
+  const refusing = ctx.storeFaults.failing;
+  if (refusing) return { state: 'failing', detail: refusing };
   try {
     // Any answer, found or not, shows the store is open and answering.
     await withTimeout(ctx.store.getResponse(PROBE_TENANT, PROBE_RESPONSE_ID), timeoutMs);
