@@ -43,6 +43,8 @@ export interface FakeVllmServerOptions {
   turns?: FakeTurn[];
   /** Decides the turn of a chat request when the queue is empty. */
   handler?: (request: RecordedRequest) => FakeTurn | undefined;
+  /** Keep at most this many recorded requests (the oldest go first); default all. */
+  keepRequests?: number;
   /** Like vLLM's `--api-key`: requests without `Authorization: Bearer <apiKey>` get 401. */
   apiKey?: string;
   /** Like vLLM's `--enable-auto-tool-choice`; default true. Without it, `auto` with tools is refused. */
@@ -154,6 +156,8 @@ export class FakeVllmServer {
       outcome: 'pending',
     };
     this.requests.push(recorded);
+    // A long-running user (a soak) keeps only the latest ones.
+    if (this.options.keepRequests !== undefined && this.requests.length > this.options.keepRequests) this.requests.splice(0, this.requests.length - this.options.keepRequests);
     response.on('close', () => {
       if (response.writableFinished) {
         if (recorded.outcome === 'pending') recorded.outcome = 'completed';

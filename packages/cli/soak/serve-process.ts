@@ -1,0 +1,69 @@
+/**
+ * `agentport serve` as a child process of the soak, as an operator runs it: its URL from its
+ * banner, its memory and open descriptors from /proc, SIGKILL and a restart on the same database.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ServeProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Resident memory in bytes and open file descriptors, now. */
+  usage(): { rssBytes: number; fds: number };
+  /** SIGKILL: the process gets no chance to finish anything. */
+  kill(): Promise<void>;
+  /** SIGTERM, and the wait for its exit. */
+  stop(): Promise<void>;
+}
+
+export interface ServeSettings {
+  repoRoot: string;
+  upstreamUrl: string;
+  db: string;
+  apiKey: string;
+  /** `AGENTPORT_*` settings on top of the shipped defaults. */
+  env: Record<string, string>;
+}
+
+export async function startServe(settings: ServeSettings): Promise<ServeProcess> {
+  const main = join(settings.repoRoot, 'packages', 'cli', 'dist', 'main.js');
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--upstream', settings.upstreamUrl, '--db', settings.db, '--api-key', settings.apiKey], {
+    env: { PATH: process.env.PATH, AGENTPORT_LOG__LEVEL: 'warn', ...settings.env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /API at (http:\/\/\S+)\/v1/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => reject(new Error(`agentport serve exited with ${code} before it served:\n${output.slice(-2_000)}`)));
+  });
+  // Keep reading, so a chatty process never blocks on a full pipe.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    usage: () => processUsage(pid),
+    kill: () => signalAndWait(child, 'SIGKILL'),
+    stop: () => signalAndWait(child, 'SIGTERM'),
+  };
+}
+
+function processUsage(pid: number): { rssBytes: number; fds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return { rssBytes: rssKb * 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+async function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
