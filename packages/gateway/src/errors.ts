@@ -82,6 +82,11 @@ export function shuttingDown(): ApiError {
   return new ApiError(503, 'server_error', 'server_shutting_down', 'The server is shutting down.');
 }
 
+/** 429 with `retry-after`: this process's load refused it (the admission queue), not the key's own limits. */
+export function overloaded(message: string): ApiError {
+  return new ApiError(429, 'rate_limit_error', 'server_overloaded', message, null, { 'retry-after': '1' });
+}
+
 /** 413; `closeConnection` when the rest of the body was not read, so the connection cannot carry another request. */
 export function payloadTooLarge(limitBytes: number, options: { closeConnection?: boolean } = {}): ApiError {
   return new ApiError(413, 'invalid_request_error', 'request_too_large', `The request body is larger than ${limitBytes} bytes.`, null,

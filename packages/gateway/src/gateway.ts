@@ -141,17 +141,14 @@ export class Gateway {
 
   /** The probe thread's `http://host:port`, when `probeThread` is on and the gateway listens. */
   get probeUrl(): string | undefined {
-    if (!this.probe) return undefined;
-    const host = this.context.config.host.includes(':') ? `[${this.context.config.host}]` : this.context.config.host;
-    return `http://${host}:${this.probe.port}`;
+    return this.probe ? httpUrl(this.context.config.host, this.probe.port) : undefined;
   }
 
   /** The `http://host:port` the gateway listens on. */
   get url(): string {
     const address = this.app.server.address();
     if (!address || typeof address === 'string') throw new Error('the gateway is not listening');
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return httpUrl(address.address, address.port);
   }
 
   /**
@@ -172,4 +169,9 @@ export class Gateway {
     await this.context.storeFaults.close();
     await this.probe?.close();
   }
+}
+
+/** `http://host:port`, an IPv6 address in brackets. */
+function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.js';
+import { overloaded } from '../errors.js';
 import type { EventLoopLag } from './event-loop-lag.js';
 
 export interface AdmissionOptions {
@@ -197,9 +197,4 @@ export class AdmissionQueue {
     this.observer.refused('queue_full');
     throw overloaded(`The server is busy: ${why}. Try again shortly.`);
   }
-}
-
-/** 429 with `retry-after`: the load, not the key's own limits, refused it. */
-function overloaded(message: string): ApiError {
-  return new ApiError(429, 'rate_limit_error', 'server_overloaded', message, null, { 'retry-after': '1' });
 }
