@@ -29,13 +29,13 @@ export interface ServeSettings {
 export async function startServe(settings: ServeSettings): Promise<ServeProcess> {
   const main = join(settings.repoRoot, 'packages', 'cli', 'dist', 'main.js');
   const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--upstream', settings.upstreamUrl, '--db', settings.db, '--api-key', settings.apiKey], {
-    env: { PATH: process.env.PATH, AGENTPORT_LOG__LEVEL: 'warn', ...settings.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, ...settings.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const read = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const match = /API at (http:\/\/\S+)\/v1/.exec(output);
+      const match = /API at (http:\/\/[^\s"]+)\/v1/.exec(output);
       if (match) resolve(match[1]!);
     };
     child.stdout!.on('data', read);

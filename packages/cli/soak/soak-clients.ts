@@ -33,6 +33,8 @@ export interface TurnPlan {
   behaviour: UpstreamBehaviour;
   tokens: number;
   store: boolean;
+  /** A background response (stored), streamed as it runs. */
+  background?: boolean;
 }
 
 /** Checks one turn's events against its plan; returns the problem or the count of events. */
@@ -63,11 +65,29 @@ export function checkTurn(plan: TurnPlan, events: readonly StreamEvent[]): TurnV
 }
 
 function createBody(plan: TurnPlan): Record<string, unknown> {
-  return { model: SOAK_MODEL, input: soakInput(plan.behaviour, plan.tokens), store: plan.store };
+  return { model: SOAK_MODEL, input: soakInput(plan.behaviour, plan.tokens), store: plan.store, ...(plan.background ? { background: true } : {}) };
+}
+
+/** What one SSE turn saw; `broken` says how the connection failed under it, if it did. */
+export interface SseTurn {
+  status: number;
+  events: StreamEvent[];
+  aborted: boolean;
+  broken?: string;
+}
+
+/** A WebSocket turn the connection's end cut short, with the events it had. */
+export class TurnCutError extends Error {
+  readonly events: StreamEvent[];
+
+  constructor(events: StreamEvent[]) {
+    super(`the WebSocket closed after ${events.length} events`);
+    this.events = events;
+  }
 }
 
 /** One streamed turn over HTTP; `abortAfterDeltas` makes it a client that leaves mid-stream. */
-export async function sseTurn(baseUrl: string, apiKey: string, plan: TurnPlan, abortAfterDeltas?: number): Promise<{ status: number; events: StreamEvent[]; aborted: boolean }> {
+export async function sseTurn(baseUrl: string, apiKey: string, plan: TurnPlan, abortAfterDeltas?: number): Promise<SseTurn> {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}/v1/responses`, {
     method: 'POST',
@@ -98,18 +118,23 @@ export async function sseTurn(baseUrl: string, apiKey: string, plan: TurnPlan, a
       }
       if (abortAfterDeltas !== undefined && deltas >= abortAfterDeltas) {
         controller.abort();
-        return { status: response.status, events, aborted: true };
+        break;
       }
     }
   } catch (error) {
-    if (!controller.signal.aborted) throw error;
+    // Closing an aborted body throws; that is the leaving, not a failure.
+    if (!controller.signal.aborted) return { status: response.status, events, aborted: false, broken: String(error) };
   }
-  return { status: response.status, events, aborted: false };
+  return { status: response.status, events, aborted: controller.signal.aborted };
 }
 
 /** A client that keeps one WebSocket open and sends its turns on it, one after the other. */
 export class WebSocketClient {
-  private constructor(private readonly socket: WebSocket) {}
+  private readonly socket: WebSocket;
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
+  }
 
   static async open(baseUrl: string, apiKey: string): Promise<WebSocketClient> {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/responses`, { headers: { authorization: `Bearer ${apiKey}` } });
@@ -138,7 +163,7 @@ export class WebSocketClient {
       };
       const onClose = () => {
         cleanup();
-        reject(new Error(`the WebSocket closed after ${events.length} events`));
+        reject(new TurnCutError(events));
       };
       const cleanup = () => {
         this.socket.off('message', onMessage);
@@ -177,7 +202,8 @@ export const BAD_REQUESTS: ReadonlyArray<{ name: string; method: string; path: s
   { name: 'not JSON', method: 'POST', path: '/v1/responses', body: '{"model": ' },
   { name: 'model of the wrong type', method: 'POST', path: '/v1/responses', body: JSON.stringify({ model: 5, input: 'x' }) },
   { name: 'input of the wrong type', method: 'POST', path: '/v1/responses', body: JSON.stringify({ model: SOAK_MODEL, input: { nope: true } }) },
-  { name: 'unknown tool type', method: 'POST', path: '/v1/responses', body: JSON.stringify({ model: SOAK_MODEL, input: 'x', tools: [{ type: 'teleport' }] }) },
+  { name: 'a function tool named with spaces', method: 'POST', path: '/v1/responses', body: JSON.stringify({ model: SOAK_MODEL, input: 'x', tools: [{ type: 'function', name: 'has spaces' }] }) },
+  { name: 'a schema that is not one', method: 'POST', path: '/v1/responses', body: JSON.stringify({ model: SOAK_MODEL, input: 'x', tools: [{ type: 'function', name: 'f', parameters: { type: 'nonsense' } }] }) },
   { name: 'missing previous response', method: 'POST', path: '/v1/responses', body: JSON.stringify({ model: SOAK_MODEL, input: 'x', previous_response_id: 'resp_nope' }) },
   { name: 'a body that is not JSON at all', method: 'POST', path: '/v1/responses', body: 'hello', contentType: 'text/plain' },
   { name: 'an id with NUL', method: 'GET', path: '/v1/responses/resp_%00abc' },
@@ -197,6 +223,6 @@ export async function badRequest(baseUrl: string, apiKey: string, bad: (typeof B
   });
   const body = await response.json().catch(() => undefined) as { error?: Record<string, unknown> } | undefined;
   const error = body?.error;
-  const openAiShaped = error !== undefined && ['message', 'type', 'param', 'code'].every((key) => key in error);
+  const openAiShaped = typeof error === 'object' && error !== null && ['message', 'type', 'param', 'code'].every((key) => key in error);
   return { status: response.status, openAiShaped };
 }
