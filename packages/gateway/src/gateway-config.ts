@@ -92,6 +92,13 @@ export interface GatewayConfig {
    * sees them live. Between steps otherwise.
    */
   sharedEventsFlushMs: number;
+  /**
+   * A background response a previous process left running (a crash, a restart): `resume` runs it
+   * on from its last checkpoint (every step's items and tool results are stored as it goes; a
+   * completed tool call is not run again), `end` ends it `incomplete` (`server_restarted`). On a
+   * graceful shutdown `resume` leaves running background responses for the next process.
+   */
+  backgroundRestart: 'resume' | 'end';
   /** A cancel for a response another process runs: how long to wait for that process to end it before ending it here. */
   remoteCancelWaitMs: number;
   /** Following a response another process runs: how often the event log is read even without a signal (a signal can be lost). */
@@ -210,6 +217,10 @@ export const gatewayConfigSchema = {
     },
     readinessProbeTimeoutMs: { type: 'integer', minimum: 1, default: 2_000, description: 'ms /readyz waits for the store and for the upstream before calling them not ready' },
     sharedEventsFlushMs: { type: 'integer', minimum: 10, default: 200, description: 'with a store several processes share: ms between writes of a running background response\'s new events, so followers on other processes see them live' },
+    backgroundRestart: {
+      type: 'string', enum: ['resume', 'end'], default: 'resume',
+      description: 'a background response a previous process left running: resume runs it on from its last completed step (no completed tool call runs twice; a graceful shutdown leaves running ones for the next process), end ends it incomplete (server_restarted)',
+    },
     remoteCancelWaitMs: { type: 'integer', minimum: 0, default: 5_000, description: 'ms a cancel waits for the process that runs the response to end it; then (its process gone) it is marked cancelled here' },
     remoteFollowPollMs: { type: 'integer', minimum: 10, default: 1_000, description: 'ms between reads of the event log while following a response another process runs, even without a signal' },
     modelListTimeoutMs: { type: 'integer', minimum: 1, default: 5_000, description: 'ms GET /v1/models waits for the upstream\'s list; then it answers with the models known so far' },

@@ -18,7 +18,8 @@ import { shuttingDown } from './errors.js';
 import { AgentDirectory } from './responses/agent-directory.js';
 import { UpstreamModelNames } from './responses/upstream-model-names.js';
 import { ActiveResponses } from './responses/live-response.js';
-import { ResponseRunner } from './responses/response-runner.js';
+import { LEFT_FOR_RESUME, ResponseRunner } from './responses/response-runner.js';
+import { takeOverInterruptedRuns } from './responses/interrupted-runs.js';
 import { StoreFaults } from './responses/store-faults.js';
 
 export interface GatewayParts {
@@ -129,6 +130,10 @@ export class Gateway {
   async listen(): Promise<string> {
     const { config } = this.context;
     const address = await this.app.listen({ host: config.host, port: config.port });
+    // Once clients can reach it: a follower of a resumed response reconnects to this process.
+    takeOverInterruptedRuns(this.context).catch((error: unknown) => {
+      this.context.logger.error({ err: error }, 'could not take over the background responses a previous process left running');
+    });
     if (config.probeThread) {
       this.probe = await ProbeServer.start({
         host: config.host, port: config.probePort, refreshMs: config.probeRefreshMs,
@@ -158,6 +163,10 @@ export class Gateway {
   async close(graceMs = this.context.config.shutdownGraceSeconds * 1000): Promise<void> {
     const closing = this.app.close();
     this.stopServing();
+    // Background responses the next process resumes stop now, at their last checkpoint.
+    if (this.context.config.backgroundRestart === 'resume') {
+      for (const live of this.context.active.all()) if (live.background) live.abort.abort(LEFT_FOR_RESUME);
+    }
     const running = this.context.active.all();
     if (running.length > 0) {
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());

@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, Logger, NewResponseRecord, Page, PageRequest, ResponseEnding,
-  ResponsePatch, ResponseRecord, StateStore, StoredEvent,
+  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent,
 } from '@agentport/core';
 import { NotFoundError, StoreFaultError, type StoreFaultKind, TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,7 @@ import type { OpenedDatabase, SqlDatabase, StoreDb } from './sql-database.js';
 import type { SqlStoreSettings } from './store-settings.js';
 import {
   appendEventRows, conversationItem, findConversation, findResponse, insertUnique, patchResponse, readConversation, readEventRows,
-  readResponse, resolveDestination,
+  readResponse, resolveDestination, truncateEventRows,
 } from './store-queries.js';
 
 /** How a message says each fault. */
@@ -35,8 +35,10 @@ const FAULT_WORDS: Readonly<Record<StoreFaultKind, string>> = {
 /** What `open()` did, for logs and tests. */
 export interface OpenReport {
   readonly migrations: MigrationOutcome;
-  /** Ids of the responses a previous process left unfinished, now `incomplete` (`server_restarted`). */
+  /** Ids of the foreground responses a previous process left unfinished, now `incomplete` (`server_restarted`). */
   readonly recovered: readonly string[];
+  /** Background responses a previous process left unfinished, left for the host (`takeInterruptedBackground`). */
+  readonly interruptedBackground: readonly ResponseRef[];
 }
 
 export interface SqlStateStoreParts {
@@ -75,6 +77,8 @@ export abstract class SqlStateStore implements StateStore {
   #state: StoreState = { kind: 'created' };
   /** Set by the first `close()`: from then on nothing new is accepted. */
   #closing: Promise<void> | undefined;
+  /** What recovery at open left for the host, until it takes them. */
+  #interrupted: ResponseRef[] = [];
 
   protected constructor(parts: SqlStateStoreParts) {
     this.#parts = parts;
@@ -137,6 +141,29 @@ export abstract class SqlStateStore implements StateStore {
       await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), ending.items);
       await appendEventRows(db, response.seq, id, ending.events);
       return patchResponse(db, tenant, id, ending.patch);
+    });
+  }
+
+  async checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean> {
+    return this.#write(async (db, { locking }) => {
+      const response = await findResponse(db, tenant, id, locking);
+      if (!response) return false;
+      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), progress.items);
+      await appendEventRows(db, response.seq, id, progress.events);
+      return true;
+    });
+  }
+
+  async takeInterruptedBackground(): Promise<ResponseRef[]> {
+    const taken = this.#interrupted;
+    this.#interrupted = [];
+    return taken;
+  }
+
+  async truncateEvents(tenant: string, responseId: string, after: number): Promise<void> {
+    return this.#write(async (db, { locking }) => {
+      const response = await findResponse(db, tenant, responseId, locking);
+      if (response) await truncateEventRows(db, response.seq, responseId, after);
     });
   }
 
@@ -315,11 +342,13 @@ export abstract class SqlStateStore implements StateStore {
     if (migrations.applied.length > 0) {
       logger?.info({ location, from: migrations.from, to: migrations.to }, `migrated the ${identity.engine} state store`);
     }
-    const recovered = settings.recoverOnStart ? await database.write((db) => recoverUnfinishedResponses(db)) : [];
-    if (recovered.length > 0) {
-      logger?.warn({ location, count: recovered.length }, 'marked responses left unfinished by a previous process incomplete (server_restarted)');
+    const owner = settings.leaseSeconds === null ? null : this.instanceId;
+    const recovery = settings.recoverOnStart ? await database.write((db) => recoverUnfinishedResponses(db, owner)) : { ended: [], background: [] };
+    if (recovery.ended.length > 0) {
+      logger?.warn({ location, count: recovery.ended.length }, 'marked responses left unfinished by a previous process incomplete (server_restarted)');
     }
-    return { migrations, recovered };
+    this.#interrupted = [...recovery.background];
+    return { migrations, recovered: recovery.ended, interruptedBackground: recovery.background };
   }
 
   async #close(): Promise<void> {

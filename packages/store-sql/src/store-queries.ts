@@ -77,6 +77,16 @@ export async function appendEventRows(db: StoreDb, responseSeq: number, response
   await db.insertInto('response_events').values(rows).execute();
 }
 
+/** Deletes the events above `after`; a row that holds events on both sides is written again with those at or below it. */
+export async function truncateEventRows(db: StoreDb, responseSeq: number, responseId: string, after: number): Promise<void> {
+  const rows = await db.selectFrom('response_events').select(['sequence_number', 'type', 'data'])
+    .where('response_seq', '=', responseSeq).where('sequence_number', '>', after).orderBy('sequence_number').execute();
+  if (rows.length === 0) return;
+  const kept = eventsOfRow(rows[0]!.sequence_number, rows[0]!.type, rows[0]!.data).filter((event) => event.sequenceNumber <= after);
+  await db.deleteFrom('response_events').where('response_seq', '=', responseSeq).where('sequence_number', '>', after).execute();
+  await appendEventRows(db, responseSeq, responseId, kept);
+}
+
 /** The events after `after` (all when undefined); undefined when the tenant has no such response. */
 export async function readEventRows(db: StoreDb, tenant: string, responseId: string, after: number | undefined): Promise<StoredEvent[] | undefined> {
   // One query: the response row tells "unknown response" from "no events yet". A row's key is

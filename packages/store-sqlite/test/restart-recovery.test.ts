@@ -8,7 +8,7 @@ afterAll(() => dir.remove());
 const tenant = 'tenant_recovery';
 
 describe('recovery at start', () => {
-  it('marks responses left queued or in_progress incomplete (server_restarted), with the items they had', async () => {
+  it('marks foreground responses left queued or in_progress incomplete (server_restarted), with their items, and hands background ones over once', async () => {
     const path = dir.file('recover.db');
     const before = await SqliteStateStore.open({ path, purgeIntervalSeconds: 0 });
     const done = await before.createResponse(responseRecord(tenant, { status: 'completed', completedAt: 1 }));
@@ -24,10 +24,14 @@ describe('recovery at start', () => {
 
     const after = await SqliteStateStore.open({ path, purgeIntervalSeconds: 0 });
     const report = await after.open();
-    expect([...report.recovered].sort()).toEqual([running.id, queued.id].sort());
+    expect(report.recovered).toEqual([running.id]);
+    expect(report.interruptedBackground).toEqual([{ tenant, id: queued.id }]);
     const incomplete = { status: 'incomplete', incompleteDetails: { reason: SERVER_RESTARTED } };
     expect(await after.getResponse(tenant, running.id)).toEqual({ ...running, ...incomplete });
-    expect(await after.getResponse(tenant, queued.id)).toEqual({ ...queued, ...incomplete });
+    // A background response waits for the host (the gateway resumes or ends it), taken once.
+    expect(await after.getResponse(tenant, queued.id)).toEqual(queued);
+    expect(await after.takeInterruptedBackground()).toEqual([{ tenant, id: queued.id }]);
+    expect(await after.takeInterruptedBackground()).toEqual([]);
     expect(await after.getResponse(tenant, done.id)).toEqual(done);
     expect(await after.getResponse(tenant, failed.id)).toEqual(failed);
     expect(await after.loadHistory(tenant, { kind: 'previous_response', responseId: running.id })).toEqual([question, partial]);

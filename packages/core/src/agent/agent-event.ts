@@ -2,8 +2,11 @@ import type { Item } from '../items/item.js';
 import type { ModelUsage } from '../model/model-usage.js';
 import type { ToolProgress } from '../tools/tool.js';
 
-/** `max_run_time` is set by a host (the gateway) whose run time limit ended the run. */
-export type IncompleteReason = 'max_steps' | 'max_tool_calls' | 'max_output_tokens' | 'content_filter' | 'max_run_time';
+/**
+ * `max_run_time` is set by a host (the gateway) whose run time limit ended the run;
+ * `server_restarted` by one that ends, instead of resuming, a run its previous process left.
+ */
+export type IncompleteReason = 'max_steps' | 'max_tool_calls' | 'max_output_tokens' | 'content_filter' | 'max_run_time' | 'server_restarted';
 
 export interface RunFailure {
   /** A `ModelError` code, `invalid_structured_output`, or `server_error`. */

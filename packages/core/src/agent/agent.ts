@@ -28,10 +28,22 @@ export interface AgentRun {
   presencePenalty?: number;
   frequencyPenalty?: number;
   maxOutputTokens?: number;
+  /**
+   * A run that goes on after its process stopped (a durable background response): the output
+   * it had stored at its last checkpoint. The run shows none of it again, settles no approvals
+   * and shows no opening items (that happened before); it runs the server calls left without
+   * an output, then takes its next model step.
+   */
+  resume?: RunResume;
   /** Per-run limits; the agent's own options are the defaults. */
   maxSteps?: number;
   maxToolCalls?: number;
   providerOptions?: Record<string, Record<string, unknown>>;
+}
+
+export interface RunResume {
+  /** The output items stored before the stop, in order. */
+  output: Item[];
 }
 
 export interface RunContext {

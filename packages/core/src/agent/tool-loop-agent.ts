@@ -19,6 +19,7 @@ import {
 } from './structured-output-check.js';
 import { settleApprovals, showItem } from './tool-approval.js';
 import { handleToolCalls } from './tool-call-step.js';
+import { resumedProgress } from './resumed-progress.js';
 
 export interface ToolLoopLimits {
   /** Model calls per run; one more needed ends the run `incomplete` (`max_steps`). */
@@ -132,18 +133,34 @@ export class ToolLoopAgent implements Agent {
     let toolChoice = run.toolChoice;
     const maxParallel = run.parallelToolCalls === false ? 1 : this.limits.maxParallelToolCalls;
 
-    // What the host made before the first step, then the calls this input approved or declined.
-    for (const item of run.openingItems ?? []) yield* showItem(item, produced);
-    const settled = yield* settleApprovals(run.history, run.input, tools.values(), produced, {
-      signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel, maxToolCalls,
-    });
-    if (settled.kind === 'cancelled') return yield { type: 'cancelled', usage };
-    if (settled.kind === 'over_limit') return yield incomplete('max_tool_calls', usage);
-    toolCallsMade += settled.toolCalls;
+    let firstStep = 1;
+    if (run.resume) {
+      // Everything before the stop was shown and stored; the calls it left unanswered run now.
+      produced.push(...run.resume.output);
+      const resumed = resumedProgress(run.resume.output, tools);
+      firstStep = resumed.stepsTaken + 1;
+      toolCallsMade = resumed.toolCalls;
+      if (resumed.unanswered.length > 0) {
+        const handled = yield* handleToolCalls(resumed.unanswered, { tools, ctx, maxParallel, callsLeft: maxToolCalls - toolCallsMade, produced });
+        toolCallsMade += handled.serverCalls;
+        if (handled.end === 'cancelled') return yield { type: 'cancelled', usage };
+        if (handled.end === 'max_tool_calls') return yield incomplete('max_tool_calls', usage);
+        if (handled.end === 'completed') return yield { type: 'completed', usage };
+      }
+    } else {
+      // What the host made before the first step, then the calls this input approved or declined.
+      for (const item of run.openingItems ?? []) yield* showItem(item, produced);
+      const settled = yield* settleApprovals(run.history, run.input, tools.values(), produced, {
+        signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel, maxToolCalls,
+      });
+      if (settled.kind === 'cancelled') return yield { type: 'cancelled', usage };
+      if (settled.kind === 'over_limit') return yield incomplete('max_tool_calls', usage);
+      toolCallsMade += settled.toolCalls;
+    }
 
     const session = sessionOf(run, ctx.tenant);
     let compacted = false;
-    for (let step = 1; ; step += 1) {
+    for (let step = firstStep; ; step += 1) {
       if (ctx.signal.aborted) return yield { type: 'cancelled', usage };
       if (step > maxSteps) return yield incomplete('max_steps', usage);
 

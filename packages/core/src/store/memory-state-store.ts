@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { resolvePageRequest } from './page-request.js';
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
-  ResponseEnding, ResponsePatch, ResponseRecord, StoredEvent,
+  ResponseEnding, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
 } from './records.js';
 import type { StateStore } from './state-store.js';
 
@@ -72,6 +72,27 @@ export class MemoryStateStore implements StateStore {
     placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), ending.items);
     response.events.push(...structuredClone(ending.events));
     return patchResponse(response, ending.patch);
+  }
+
+  async checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean> {
+    const space = this.#tenants.get(tenant);
+    const response = space?.responses.get(id);
+    if (!space || !response) return false;
+    assertItemIdsFree(space, progress.items);
+    assertEventsFollow(response, progress.events);
+    placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), progress.items);
+    response.events.push(...structuredClone(progress.events));
+    return true;
+  }
+
+  /** Nothing outlives a memory store's process: none was interrupted. */
+  async takeInterruptedBackground(): Promise<ResponseRef[]> {
+    return [];
+  }
+
+  async truncateEvents(tenant: string, responseId: string, after: number): Promise<void> {
+    const response = this.#tenants.get(tenant)?.responses.get(responseId);
+    if (response) response.events = response.events.filter((event) => event.sequenceNumber <= after);
   }
 
   async deleteResponse(tenant: string, id: string): Promise<boolean> {

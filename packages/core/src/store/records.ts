@@ -87,12 +87,22 @@ export interface StoredEvent {
 }
 
 /** What a response writes when it ends: its last output items and events, and its final state. */
-export interface ResponseEnding {
+/** What a running response made since its last write. */
+export interface ResponseProgress {
   /** Output items, appended after those already there (and to the response's conversation). */
   items: readonly Item[];
   /** Events of its stream, after those already stored. */
   events: readonly StoredEvent[];
+}
+
+export interface ResponseEnding extends ResponseProgress {
   patch: ResponsePatch;
+}
+
+/** A response named by its tenant and id. */
+export interface ResponseRef {
+  tenant: string;
+  id: string;
 }
 
 export type { Item };

@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
-  ResponseEnding, ResponsePatch, ResponseRecord, StoredEvent,
+  ResponseEnding, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
 } from './records.js';
 
 /**
@@ -24,6 +24,20 @@ export interface StateStore {
    * Returns the updated record, or undefined (writing nothing) when the tenant has no such response.
    */
   finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined>;
+  /**
+   * A running response's progress in one transaction: output items, then events, as
+   * `appendItems` and `appendEvents` would, all or none; its state stays as it is. A durable
+   * background run writes each step so. Returns false (writing nothing) when the tenant has no such response.
+   */
+  checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean>;
+  /**
+   * Background responses a previous process left `queued` or `in_progress`, found when this
+   * store opened (with restart recovery on), handed to the caller once: the host resumes or
+   * ends them. Later calls return none.
+   */
+  takeInterruptedBackground(): Promise<ResponseRef[]>;
+  /** Deletes the stored events with a sequence number above `after`: a resumed run tells the cut step again. */
+  truncateEvents(tenant: string, responseId: string, after: number): Promise<void>;
   /** Deletes the response, its event log and its items that no conversation holds. */
   deleteResponse(tenant: string, id: string): Promise<boolean>;
 

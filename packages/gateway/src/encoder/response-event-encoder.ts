@@ -92,6 +92,15 @@ export class ResponseEventEncoder {
     return events;
   }
 
+  /**
+   * Goes on from a stored stream instead of opening one (a resumed background response): the
+   * next event follows `lastSequence`, and the output is the one `initial` carried.
+   */
+  continueAfter(lastSequence: number): void {
+    this.sequence = lastSequence + 1;
+    this.snapshot.status = 'in_progress';
+  }
+
   encode(event: AgentEvent): ResponseStreamEvent[] {
     if (this.ended) return [];
     switch (event.type) {

@@ -13,7 +13,11 @@ export class LiveResponse {
   private readonly finishedWaiters: Array<() => void> = [];
   readonly abort = new AbortController();
 
-  constructor(readonly id: string, readonly tenant: string, readonly background: boolean) {}
+  /**
+   * @param resumedAfter A resumed response's last event stored by the process before: the
+   * events up to it are read from the event log, this one holds only those after.
+   */
+  constructor(readonly id: string, readonly tenant: string, readonly background: boolean, readonly resumedAfter = -1) {}
 
   get isFinished(): boolean {
     return this.finished;

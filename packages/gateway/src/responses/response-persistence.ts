@@ -16,7 +16,6 @@ export class ResponsePersistence {
     private readonly store: StateStore | undefined,
     private readonly tenant: string,
     private readonly responseId: string,
-    private readonly conversationId: string | null,
     private readonly logger: Logger,
     /** Told the last sequence number each write stored (for followers in other processes). */
     private readonly onStored?: (lastSequence: number) => void,
@@ -34,24 +33,20 @@ export class ResponsePersistence {
     await this.store?.updateResponse(this.tenant, this.responseId, { status: 'in_progress' });
   }
 
-  /** Writes the items and events noted so far; on a failure, what was not written stays noted for the next write. */
+  /** Writes the items and events noted so far, in one transaction; on a failure, what was not written stays noted for the next write. */
   async flush(): Promise<void> {
     if (!this.store) return;
     let items = this.items;
     const events = this.events;
     this.items = [];
     this.events = [];
+    if (items.length === 0 && events.length === 0) return;
     try {
-      if (items.length > 0) {
-        await this.store.appendItems(this.tenant, {
-          kind: 'response', responseId: this.responseId, role: 'output', conversationId: this.conversationId,
-        }, items);
-        items = [];
-      }
-      if (events.length > 0) {
-        await this.store.appendEvents(this.tenant, this.responseId, events);
-        this.onStored?.(events.at(-1)!.sequenceNumber);
-      }
+      // One transaction: a stored item always has its events (a resumed run starts from there).
+      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events });
+      items = [];
+      if (!stored) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its progress could be stored');
+      else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
     } catch (error) {
       this.items = [...items, ...this.items];
       this.events = [...events, ...this.events];

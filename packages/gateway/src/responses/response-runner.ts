@@ -1,7 +1,7 @@
 import {
   AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, type CompactionResult, InvalidToolRequestError, type Item, type Logger,
   type NewResponseRecord, newId, type ResponseSignals,
-  type StateStore, StoreFaultError, type ToolRegistry, type Tool,
+  type StateStore, StoreFaultError, type ToolRegistry, type Tool, ZERO_USAGE,
 } from '@agentport/core';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { ResponseObject } from '../encoder/response-object.js';
@@ -13,6 +13,7 @@ import type { AgentDirectory } from './agent-directory.js';
 import { type ActiveResponses, LiveResponse } from './live-response.js';
 import { toResponseObject, requestEcho } from './response-object-builder.js';
 import { resolveInput } from './input-resolution.js';
+import type { InterruptedResponse } from './interrupted-response.js';
 import { ResponsePersistence } from './response-persistence.js';
 import type { StoreFaults } from './store-faults.js';
 import { isUpstreamFailure } from './upstream-failure.js';
@@ -68,6 +69,11 @@ export interface RunHandle {
 }
 
 const RUN_TIME_LIMIT = Symbol('run time limit');
+/**
+ * The abort reason of a graceful shutdown that leaves a background response for the next
+ * process to resume: the run stops where it is, its last checkpoint stays, nothing ends it.
+ */
+export const LEFT_FOR_RESUME = Symbol('left for the next process');
 
 /**
  * Runs one response: checks what it refers to, stores its input, drives the agent, encodes
@@ -115,7 +121,7 @@ export class ResponseRunner {
       extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal, compactionSeal: params.compactionSeal, reasoningSummary: params.echo.reasoning.summary !== null,
     });
     const logger = options.logger ?? this.deps.logger;
-    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, params.conversationId, logger, this.announcer(tenant, id, logger));
+    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger));
     const startedAt = performance.now();
     const events = agent.run(run, {
       signal: live.abort.signal, tenant, responseId: id,
@@ -124,6 +130,43 @@ export class ResponseRunner {
     const done = this.drive(live, encoder, persistence, events, startedAt, options).then((response) => {
       this.report(response);
       options.onFinished?.(response, response.output, params.input);
+      return response;
+    });
+    return { id, live, initial, done };
+  }
+
+  /**
+   * A background response a previous process left running, from its last checkpoint: `resume`
+   * runs the agent on with the output it had (it shows none of it again, and runs only the tool
+   * calls left without an output); `end` ends it `incomplete` (`server_restarted`). Its stream
+   * goes on after the last stored event, so a follower sees one stream.
+   */
+  async resume(interrupted: InterruptedResponse, mode: 'resume' | 'end'): Promise<RunHandle> {
+    const { record, params, history, output, lastSequence } = interrupted;
+    const { tenant, id } = record;
+    const { store } = this.deps;
+    // The events of a step cut in the middle are told again as the step runs again.
+    if (interrupted.eventsPastCheckpoint) await store.truncateEvents(tenant, id, lastSequence);
+    const live = new LiveResponse(id, tenant, true, lastSequence);
+    this.deps.active.add(live);
+    const initial = toResponseObject({ ...record, status: lastSequence >= 0 ? 'in_progress' : record.status }, output);
+    const encoder = new ResponseEventEncoder(initial, {
+      extensions: false, reasoningSeal: params.reasoningSeal, compactionSeal: params.compactionSeal, reasoningSummary: params.echo.reasoning.summary !== null,
+    });
+    if (lastSequence >= 0) encoder.continueAfter(lastSequence);
+    const logger = this.deps.logger.child({ responseId: id, tenant });
+    const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger));
+    let events: AsyncIterable<AgentEvent>;
+    if (mode === 'resume') {
+      const agent = await this.deps.agents.resolve(params.model);
+      // Providers that emit opening items showed them the first time; these are not shown again.
+      const serverTools = await this.listServerTools(tenant, params, history, []);
+      events = agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id });
+    } else {
+      events = endedByRestart();
+    }
+    const done = this.drive(live, encoder, persistence, events, performance.now(), { logger }, lastSequence >= 0).then((response) => {
+      this.report(response);
       return response;
     });
     return { id, live, initial, done };
@@ -237,21 +280,28 @@ export class ResponseRunner {
     agentEvents: AsyncIterable<AgentEvent>,
     startedAt: number,
     options: StartOptions,
+    /** A resumed response whose opening events are stored already. */
+    opened = false,
   ): Promise<ResponseObject> {
     const send = (events: ResponseStreamEvent[]) => publish(live, options.sink, events, 0);
     const timer = setTimeout(() => live.abort.abort(RUN_TIME_LIMIT), this.deps.limits.maxRunMs);
     timer.unref();
     try {
-      // Only a background response is stored `queued`; a foreground one starts `in_progress`.
-      if (live.background) await persistence.markInProgress();
-      const opening = encoder.start();
-      opening.forEach((event) => persistence.record(event));
-      await send(opening);
+      if (!opened) {
+        // Only a background response is stored `queued`; a foreground one starts `in_progress`.
+        if (live.background) await persistence.markInProgress();
+        const opening = encoder.start();
+        opening.forEach((event) => persistence.record(event));
+        await send(opening);
+      }
       const firstToken = new FirstTokenClock(this.deps.metrics, startedAt);
       // A background response others may follow from another process is written as it runs, not only per step.
       const flushEveryMs = live.background && this.deps.signals.reach === 'shared' ? this.deps.sharedEventsFlushMs : undefined;
       let nextFlushAt = flushEveryMs === undefined ? Infinity : performance.now() + flushEveryMs;
       for await (const agentEvent of agentEvents) {
+        // A graceful shutdown left it for the next process: its last checkpoint stays as it is,
+        // and nothing the cut step yields on its way out (items closed as incomplete) is stored.
+        if (live.abort.signal.reason === LEFT_FOR_RESUME) return encoder.response;
         firstToken.see(agentEvent);
         const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
         for (const event of events) persistence.record(event);
@@ -263,7 +313,8 @@ export class ResponseRunner {
         // Awaited only while the client pushes back: a fast one costs no promise per event.
         const pushback = send(events);
         if (pushback) await pushback;
-        if (agentEvent.type === 'step.completed') await persistence.flush();
+        // A step's end is a checkpoint; a background run's next step start is one too (its tool results are in).
+        if (agentEvent.type === 'step.completed' || (live.background && agentEvent.type === 'step.started')) await persistence.flush();
         else if (nextFlushAt !== Infinity && performance.now() >= nextFlushAt) {
           await persistence.flush();
           nextFlushAt = performance.now() + flushEveryMs!;
@@ -271,6 +322,7 @@ export class ResponseRunner {
       }
       if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
     } catch (error) {
+      if (live.abort.signal.reason === LEFT_FOR_RESUME) return encoder.response;
       (options.logger ?? this.deps.logger).error({ responseId: live.id, err: error }, 'response run failed');
       if (StoreFaultError.is(error)) this.deps.storeFaults.note(error);
       const events = live.abort.signal.aborted
@@ -357,4 +409,9 @@ class FirstTokenClock {
     this.seen = true;
     this.metrics!.observeFirstToken((performance.now() - this.startedAt) / 1000);
   }
+}
+
+/** The run of a response ended, not resumed, after a restart (`backgroundRestart: end`). */
+async function* endedByRestart(): AsyncGenerator<AgentEvent> {
+  yield { type: 'incomplete', reason: 'server_restarted', usage: ZERO_USAGE };
 }

@@ -136,8 +136,15 @@ async function replayResponse(ctx: GatewayContext, request: FastifyRequest, repl
     // Events are queued and written in order; `send` waits for a slow reader.
     const queue: ResponseStreamEvent[] = [];
     let wake: (() => void) | undefined;
-    const stop = live.follow((event) => { queue.push(event); wake?.(); }, after);
+    const stop = live.follow((event) => { queue.push(event); wake?.(); }, Math.max(after, live.resumedAfter));
     try {
+      // A resumed response: what the process before told is in the event log.
+      if (after < live.resumedAfter) {
+        for (const event of await ctx.store.readEvents(request.tenant, id, after) ?? []) {
+          if (event.sequenceNumber > live.resumedAfter || sse.isClosed) break;
+          await sse.send(event.data as unknown as ResponseStreamEvent);
+        }
+      }
       while (!sse.isClosed) {
         while (queue.length > 0) await sse.send(queue.shift()!);
         if (live.isFinished && queue.length === 0) break;

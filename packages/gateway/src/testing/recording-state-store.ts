@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest, ResponseEnding,
-  ResponsePatch, ResponseRecord, StateStore, StoredEvent,
+  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent,
 } from '@agentport/core';
 
 /**
@@ -77,6 +77,20 @@ export class RecordingStateStore implements StateStore {
   finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
     this.wrote('finishResponse');
     return this.inner.finishResponse(tenant, id, ending);
+  }
+
+  checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean> {
+    this.wrote('checkpointResponse');
+    return this.inner.checkpointResponse(tenant, id, progress);
+  }
+
+  takeInterruptedBackground(): Promise<ResponseRef[]> {
+    return this.inner.takeInterruptedBackground();
+  }
+
+  truncateEvents(tenant: string, responseId: string, after: number): Promise<void> {
+    this.wrote('truncateEvents');
+    return this.inner.truncateEvents(tenant, responseId, after);
   }
 
   deleteResponse(tenant: string, id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../items/ids.js';
 import type { StateStore } from '../../store/state-store.js';
-import { sampleResponseRecord, textDeltaEvents } from '../store-fixtures.js';
+import { assistantMessage, sampleResponseRecord, textDeltaEvents } from '../store-fixtures.js';
 import { newTenant } from './sample-items.js';
 
 /** A response's stored stream events: append, read, dropped with the response. */
@@ -44,6 +44,36 @@ export function eventLogCases(currentStore: () => StateStore): void {
       expect(await store.readEvents(tenant, response.id, 777)).toEqual(all.slice(778));
       await expect(store.appendEvents(tenant, response.id, textDeltaEvents(1_000, 1)))
         .rejects.toMatchObject({ code: 'conflict' });
+    });
+
+    it('truncates the log after a sequence number, inside one append too, and appends on from there', async () => {
+      const tenant = newTenant();
+      const response = await store.createResponse(sampleResponseRecord(tenant));
+      const all = textDeltaEvents(0, 300);
+      await store.appendEvents(tenant, response.id, all);
+      await store.truncateEvents(tenant, response.id, 150);
+      expect(await store.readEvents(tenant, response.id)).toEqual(all.slice(0, 151));
+      // The numbers past the cut are free again: a resumed run tells that part anew.
+      const retold = textDeltaEvents(151, 3);
+      await store.appendEvents(tenant, response.id, retold);
+      expect(await store.readEvents(tenant, response.id, 149)).toEqual([...all.slice(150, 151), ...retold]);
+      await store.truncateEvents(tenant, response.id, 1_000);
+      expect(await store.readEvents(tenant, response.id)).toHaveLength(154);
+    });
+
+    it('checkpoints items and events in one write, leaving the state as it was', async () => {
+      const tenant = newTenant();
+      const response = await store.createResponse(sampleResponseRecord(tenant, { status: 'in_progress' }));
+      const item = assistantMessage('step one');
+      expect(await store.checkpointResponse(tenant, response.id, { items: [item], events: textDeltaEvents(0, 2) })).toBe(true);
+      expect((await store.listResponseItems(tenant, response.id, 'output'))?.data).toEqual([item]);
+      expect(await store.readEvents(tenant, response.id)).toEqual(textDeltaEvents(0, 2));
+      expect((await store.getResponse(tenant, response.id))?.status).toBe('in_progress');
+      // Events that do not follow refuse the whole checkpoint: the item is not stored either.
+      await expect(store.checkpointResponse(tenant, response.id, { items: [assistantMessage('late')], events: textDeltaEvents(0, 1) }))
+        .rejects.toMatchObject({ code: 'conflict' });
+      expect((await store.listResponseItems(tenant, response.id, 'output'))?.data).toEqual([item]);
+      expect(await store.checkpointResponse(tenant, newId('response'), { items: [], events: [] })).toBe(false);
     });
 
     it('answers undefined for an unknown response and drops the log with its response', async () => {

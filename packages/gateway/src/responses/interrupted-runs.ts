@@ -1,0 +1,31 @@
+import type { GatewayContext } from '../http/gateway-context.js';
+import { loadInterruptedResponse } from './interrupted-response.js';
+
+/**
+ * Takes the background responses the store found left running by a previous process and
+ * resumes or ends each (`backgroundRestart`). One that cannot be read back or started is ended
+ * `incomplete` (`server_restarted`), so nothing stays running with nobody running it.
+ */
+export async function takeOverInterruptedRuns(ctx: GatewayContext): Promise<void> {
+  const refs = await ctx.store.takeInterruptedBackground();
+  if (refs.length === 0) return;
+  const mode = ctx.config.backgroundRestart;
+  ctx.logger.warn({ count: refs.length, mode }, mode === 'resume'
+    ? 'resuming background responses a previous process left running, from their last checkpoint'
+    : 'ending background responses a previous process left running (server_restarted)');
+  for (const ref of refs) {
+    try {
+      const interrupted = await loadInterruptedResponse(ctx.store, ref, ctx.parseOptions);
+      if (!interrupted) continue;
+      try {
+        await ctx.runner.resume(interrupted, mode);
+      } catch (error) {
+        ctx.logger.error({ responseId: ref.id, err: error }, 'could not resume a background response; it ends incomplete');
+        await ctx.runner.resume(interrupted, 'end');
+      }
+    } catch (error) {
+      ctx.logger.error({ responseId: ref.id, err: error }, 'could not read back a background response a previous process left running');
+      await ctx.store.updateResponse(ref.tenant, ref.id, { status: 'incomplete', incompleteDetails: { reason: 'server_restarted' } }).catch(() => undefined);
+    }
+  }
+}
