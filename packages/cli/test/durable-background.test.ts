@@ -69,7 +69,7 @@ describe('durable background responses', () => {
     rmSync(base, { recursive: true, force: true });
   });
 
-  async function startKilledMidStep(db: string): Promise<{ id: string; seen: StreamEvent[]; first: ServingCli }> {
+  async function startKilledMidStep(db: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<{ id: string; seen: StreamEvent[]; first: ServingCli }> {
     const first = await serve(db);
     const created = await fetch(`${first.url}/v1/responses`, {
       method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
@@ -81,7 +81,12 @@ describe('durable background responses', () => {
     expect(created.status).toBe(200);
     // The tool has run and the second step has begun streaming: kill the process there.
     const seen = await readEvents(created, (events) => events.filter((event) => event.type === 'response.output_text.delta').length >= 3);
-    await first.kill();
+    if (signal === 'SIGKILL') await first.kill();
+    else {
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGTERM');
+      await exited;
+    }
     return { id: seen[0]!.response!.id, seen, first };
   }
 
@@ -114,6 +119,23 @@ describe('durable background responses', () => {
       const retrieved = await (await fetch(`${second.url}/v1/responses/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json() as { status: string; output: unknown[] };
       expect(retrieved.status).toBe('completed');
       expect(retrieved.output).toEqual(final.output);
+    } finally {
+      await second.kill();
+    }
+  }, 60_000);
+
+  it('a graceful shutdown leaves a running background response at its checkpoint, and the next process finishes it', async () => {
+    const { id, first } = await startKilledMidStep('graceful.db', 'SIGTERM');
+    // It was not ended on the way out.
+    expect(first.output()).not.toContain('"level":"error"');
+    const second = await serve('graceful.db');
+    try {
+      const followed = await readEvents(await fetch(`${second.url}/v1/responses/${id}?stream=true`, { headers: { authorization: `Bearer ${KEY}` } }));
+      expect(followed.map((event) => event.sequence_number)).toEqual(followed.map((_, index) => index));
+      const final = followed.at(-1)!;
+      expect(final.type).toBe('response.completed');
+      expect(final.response!.output.map((item) => item.type)).toEqual(['mcp_call', 'message']);
+      expect(textOf(final.response!)).toBe(ANSWER);
     } finally {
       await second.kill();
     }
