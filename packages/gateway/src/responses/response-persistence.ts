@@ -36,7 +36,7 @@ export class ResponsePersistence {
   /** Writes the items and events noted so far, in one transaction; on a failure, what was not written stays noted for the next write. */
   async flush(): Promise<void> {
     if (!this.store) return;
-    let items = this.items;
+    const items = this.items;
     const events = this.events;
     this.items = [];
     this.events = [];
@@ -44,7 +44,6 @@ export class ResponsePersistence {
     try {
       // One transaction: a stored item always has its events (a resumed run starts from there).
       const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events });
-      items = [];
       if (!stored) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its progress could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
     } catch (error) {

@@ -145,6 +145,10 @@ export class ResponseRunner {
     const { record, params, history, output, lastSequence } = interrupted;
     const { tenant, id } = record;
     const { store } = this.deps;
+    // What can refuse (the model is no longer served, a tool provider fails) comes before anything starts.
+    const agent = mode === 'resume' ? await this.deps.agents.resolve(params.model) : undefined;
+    // Providers that emit opening items showed them the first time; these are not shown again.
+    const serverTools = agent ? await this.listServerTools(tenant, params, history, []) : [];
     // The events of a step cut in the middle are told again as the step runs again.
     if (interrupted.eventsPastCheckpoint) await store.truncateEvents(tenant, id, lastSequence);
     const live = new LiveResponse(id, tenant, true, lastSequence);
@@ -156,15 +160,9 @@ export class ResponseRunner {
     if (lastSequence >= 0) encoder.continueAfter(lastSequence);
     const logger = this.deps.logger.child({ responseId: id, tenant });
     const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger));
-    let events: AsyncIterable<AgentEvent>;
-    if (mode === 'resume') {
-      const agent = await this.deps.agents.resolve(params.model);
-      // Providers that emit opening items showed them the first time; these are not shown again.
-      const serverTools = await this.listServerTools(tenant, params, history, []);
-      events = agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id });
-    } else {
-      events = endedByRestart();
-    }
+    const events = agent
+      ? agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id })
+      : endedByRestart();
     const done = this.drive(live, encoder, persistence, events, performance.now(), { logger }, lastSequence >= 0).then((response) => {
       this.report(response);
       return response;
