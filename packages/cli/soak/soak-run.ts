@@ -136,7 +136,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (report.examples.length < MAX_EXAMPLES) report.examples.push(`${check}: ${text}`);
   };
   /** Stored responses a crash cut, to look at once their process is back. */
-  const cutByCrash: string[] = [];
+  const cutByCrash: Array<{ id: string; plan: TurnPlan }> = [];
 
   const startedAt = Date.now();
   const deadline = startedAt + options.seconds * 1000;
@@ -168,7 +168,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     const plan: TurnPlan = {
       behaviour: kind === 'sse-hostile' ? pick(HOSTILE) : 'ok',
-      tokens: kind === 'sse-hostile' ? 4 + Math.floor(random() * 12) : 10 + Math.floor(random() * 150),
+      // Background turns run longer (1 to 3 s), so crashes cut some of them.
+      tokens: kind === 'sse-hostile' ? 4 + Math.floor(random() * 12) : kind === 'background' ? 200 + Math.floor(random() * 400) : 10 + Math.floor(random() * 150),
       store: kind === 'background' || random() < 0.7,
       ...(kind === 'background' ? { background: true } : {}),
     };
@@ -177,13 +178,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     try {
       result = await sseTurn(url, API_KEY, plan, leaveAfter);
     } catch (error) {
-      if (target.generation !== generation) return noteInterrupted([]);
+      if (target.generation !== generation) return noteInterrupted(plan);
       problem('client_error', `${plan.behaviour} over SSE: ${String(error)}`);
       return;
     }
     if (result.broken !== undefined) {
       const id = result.events[0]?.response?.id;
-      if (target.generation !== generation) return noteInterrupted(plan.store && id ? [id] : []);
+      if (target.generation !== generation) return noteInterrupted(plan, id);
       problem('client_error', `${plan.behaviour} over SSE, after ${result.events.length} events: ${result.broken}`);
       return;
     }
@@ -194,7 +195,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     report.events += result.events.length;
     const responseId = result.events[0]?.response?.id;
     if (target.generation !== generation && !result.events.some((event) => event.type.startsWith('response.') && isTerminal(event))) {
-      return noteInterrupted(plan.store && responseId ? [responseId] : []);
+      return noteInterrupted(plan, responseId);
     }
     if (result.aborted) {
       checkPrefix(plan, result.events);
@@ -208,16 +209,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const verdict = checkTurn(plan, result.events);
     if (!verdict.ok) {
       // A stream the crash cut is not the gateway losing events.
-      if (target.generation !== generation) return noteInterrupted(plan.store && responseId ? [responseId] : []);
+      if (target.generation !== generation) return noteInterrupted(plan, responseId);
       problem("stream", `${target.name}, ${kind}${plan.store ? ", stored" : ""}: ${verdict.problem} (${result.events.length} events)`);
       return;
     }
     if (plan.store && responseId) await compareReplay(url, responseId, result.events, target, generation);
   }
 
-  function noteInterrupted(ids: string[]): void {
+  function noteInterrupted(plan: TurnPlan, responseId?: string): void {
     report.interrupted.turns += 1;
-    cutByCrash.push(...ids);
+    if (plan.store && responseId) cutByCrash.push({ id: responseId, plan });
   }
 
   /** A client that left still saw a gapless start. */
@@ -285,7 +286,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           } catch (error) {
             if (target.generation !== generation) {
               const id = error instanceof TurnCutError ? error.events[0]?.response?.id : undefined;
-              noteInterrupted(plan.store && id ? [id] : []);
+              noteInterrupted(plan, id);
               break;
             }
             problem('client_error', `${plan.behaviour} over WebSocket: ${String(error)}`);
@@ -338,12 +339,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     clearInterval(crasher);
     // What the crashes cut: once the victim is back, nothing of it may stay running.
     const { url } = await victim.current();
-    for (const id of cutByCrash) {
+    for (const { id, plan } of cutByCrash) {
       const status = await settledStatus(url, id);
       report.interrupted.checked += 1;
       const said = status.incomplete ?? status.error ?? status.status;
       report.interrupted.endedAfterRestart[said] = (report.interrupted.endedAfterRestart[said] ?? 0) + 1;
       if (status.status === 'in_progress' || status.status === 'queued') problem('left_running', `${id} is still ${status.status} after the restart`);
+      else if (plan.background) {
+        // Resumed by the restarted process: its log tells one whole stream with the answer the upstream gave.
+        const verdict = checkTurn(plan, await replayEvents(url, API_KEY, id));
+        if (!verdict.ok) problem('resumed', `${id}: ${verdict.problem}`);
+      }
     }
     // Idle for a moment, then the last sample: what the steady process holds with no load.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
