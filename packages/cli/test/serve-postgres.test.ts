@@ -98,11 +98,13 @@ describe('agentport serve --db postgres://', () => {
     expect((await b.client.responses.retrieve(started.id)).status).toBe('cancelled');
   });
 
-  it('ends the runs of a process that was killed mid-run, from another process, within the lease', async () => {
+  it('takes over the background run of a process killed mid-run, on another process, within the lease, and finishes it', async () => {
     const url = await postgres.createDatabase();
-    const lease = { AGENTPORT_STORE__LEASE_SECONDS: '1' };
+    const lease = { AGENTPORT_STORE__LEASE_SECONDS: '1', AGENTPORT_GATEWAY__BACKGROUND_TAKE_OVER_POLL_MS: '100' };
     const [a, b] = [await serveOn(url, lease), await serveOn(url, lease)];
     fake.enqueue({ parts: [{ type: 'text', text: Array.from({ length: 200 }, (_, n) => `w${n}`).join(' ') }], timing: { chunkDelayMs: 50 } });
+    // The step the kill cut, asked again by the process that took the run over.
+    fake.enqueue({ parts: [{ type: 'text', text: 'counted on the other process' }] });
     const started = await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'count slowly', background: true });
     const deadline = Date.now() + 10_000;
     while ((await b.client.responses.retrieve(started.id)).status !== 'in_progress' && Date.now() < deadline) await sleep(50);
@@ -114,8 +116,13 @@ describe('agentport serve --db postgres://', () => {
       await sleep(100);
       seen = await b.client.responses.retrieve(started.id);
     }
-    expect(seen.status).toBe('incomplete');
-    expect(seen.incomplete_details).toEqual({ reason: 'instance_lost' });
+    expect(seen.status).toBe('completed');
+    expect(seen.output_text).toBe('counted on the other process');
+    // One stream in the log: the first process's opening, then the other's run to its one end.
+    const replayed = await readSseEvents(await fetch(`${b.serving.url}/v1/responses/${started.id}?stream=true`, { headers: { authorization: 'Bearer key-a' } }));
+    expect(replayed.map((event) => event.sequence_number)).toEqual(replayed.map((_, index) => index));
+    expect(replayed.filter((event) => event.type === 'response.completed')).toHaveLength(1);
+    expect(replayed.at(-1)!.type).toBe('response.completed');
   });
 
   it('runs --workers 2 as two processes on one port, sharing the store, and stops them all on SIGTERM', async () => {

@@ -99,6 +99,8 @@ export interface GatewayConfig {
    * graceful shutdown `resume` leaves running background responses for the next process.
    */
   backgroundRestart: 'resume' | 'end';
+  /** How often the store is asked for background responses an instance whose lease expired left (a store several processes share). */
+  backgroundTakeOverPollMs: number;
   /** A cancel for a response another process runs: how long to wait for that process to end it before ending it here. */
   remoteCancelWaitMs: number;
   /** Following a response another process runs: how often the event log is read even without a signal (a signal can be lost). */
@@ -220,6 +222,10 @@ export const gatewayConfigSchema = {
     backgroundRestart: {
       type: 'string', enum: ['resume', 'end'], default: 'resume',
       description: 'a background response a previous process left running: resume runs it on from its last completed step (no completed tool call runs twice; a graceful shutdown leaves running ones for the next process), end ends it incomplete (server_restarted)',
+    },
+    backgroundTakeOverPollMs: {
+      type: 'integer', minimum: 10, default: 1_000,
+      description: 'ms between asks to the store for background responses a dead instance left (its lease expired), which this process then resumes or ends as backgroundRestart says',
     },
     remoteCancelWaitMs: { type: 'integer', minimum: 0, default: 5_000, description: 'ms a cancel waits for the process that runs the response to end it; then (its process gone) it is marked cancelled here' },
     remoteFollowPollMs: { type: 'integer', minimum: 10, default: 1_000, description: 'ms between reads of the event log while following a response another process runs, even without a signal' },

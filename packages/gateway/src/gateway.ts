@@ -19,7 +19,7 @@ import { AgentDirectory } from './responses/agent-directory.js';
 import { UpstreamModelNames } from './responses/upstream-model-names.js';
 import { ActiveResponses } from './responses/live-response.js';
 import { LEFT_FOR_RESUME, ResponseRunner } from './responses/response-runner.js';
-import { takeOverInterruptedRuns } from './responses/interrupted-runs.js';
+import { watchInterruptedRuns } from './responses/interrupted-runs.js';
 import { StoreFaults } from './responses/store-faults.js';
 
 export interface GatewayParts {
@@ -50,6 +50,8 @@ export interface GatewayParts {
 /** A built gateway: the fastify app and its shared context, not yet listening. */
 export class Gateway {
   private probe: ProbeServer | undefined;
+
+  private stopTakingOver: (() => void) | undefined;
 
   private constructor(readonly app: FastifyInstance, readonly context: GatewayContext, private readonly stopServing: () => void) {}
 
@@ -131,9 +133,7 @@ export class Gateway {
     const { config } = this.context;
     const address = await this.app.listen({ host: config.host, port: config.port });
     // Once clients can reach it: a follower of a resumed response reconnects to this process.
-    takeOverInterruptedRuns(this.context).catch((error: unknown) => {
-      this.context.logger.error({ err: error }, 'could not take over the background responses a previous process left running');
-    });
+    this.stopTakingOver ??= watchInterruptedRuns(this.context, config.backgroundTakeOverPollMs);
     if (config.probeThread) {
       this.probe = await ProbeServer.start({
         host: config.host, port: config.probePort, refreshMs: config.probeRefreshMs,
@@ -162,6 +162,7 @@ export class Gateway {
    */
   async close(graceMs = this.context.config.shutdownGraceSeconds * 1000): Promise<void> {
     const closing = this.app.close();
+    this.stopTakingOver?.();
     this.stopServing();
     // Background responses the next process resumes stop now, at their last checkpoint.
     if (this.context.config.backgroundRestart === 'resume') {

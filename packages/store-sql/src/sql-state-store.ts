@@ -288,8 +288,9 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   /**
-   * Renews this instance's lease and ends the runs of instances whose lease expired (see
-   * `leaseSeconds`); the lease job calls this every third of the lease. Returns the responses it ended.
+   * Renews this instance's lease and takes over the runs of instances whose lease expired (see
+   * `leaseSeconds`): foreground ones end, background ones wait for `takeInterruptedBackground`.
+   * The lease job calls this every third of the lease. Returns the responses it ended.
    */
   async renewLease(): Promise<string[]> {
     return this.#renewLeaseOn(this.#database());
@@ -298,10 +299,15 @@ export abstract class SqlStateStore implements StateStore {
   async #renewLeaseOn(database: SqlDatabase): Promise<string[]> {
     const { leaseSeconds } = this.#parts.settings;
     if (leaseSeconds === null) return [];
-    const ended = await database.write((db) => renewLeaseAndEndLostRuns(db, this.instanceId, Date.now(), leaseSeconds * 1000));
+    const { ended, claimed } = await database.write((db) => renewLeaseAndEndLostRuns(db, this.instanceId, Date.now(), leaseSeconds * 1000));
     if (ended.length > 0) {
       this.#parts.logger?.warn({ location: this.#parts.location, count: ended.length, responses: ended.slice(0, 20) },
         'ended the running responses of a store instance whose lease expired (instance_lost)');
+    }
+    if (claimed.length > 0) {
+      this.#parts.logger?.warn({ location: this.#parts.location, count: claimed.length, responses: claimed.slice(0, 20).map((ref) => ref.id) },
+        'took over the background responses of a store instance whose lease expired');
+      this.#interrupted.push(...claimed);
     }
     return ended;
   }

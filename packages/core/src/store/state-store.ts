@@ -31,9 +31,9 @@ export interface StateStore {
    */
   checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean>;
   /**
-   * Background responses a previous process left `queued` or `in_progress`, found when this
-   * store opened (with restart recovery on), handed to the caller once: the host resumes or
-   * ends them. Later calls return none.
+   * Background responses another process left `queued` or `in_progress`: found when this store
+   * opened (restart recovery) or taken over from an instance whose lease expired. Each is handed
+   * over once, to the host that resumes or ends it; a call returns those found since the last.
    */
   takeInterruptedBackground(): Promise<ResponseRef[]>;
   /** Deletes the stored events with a sequence number above `after`: a resumed run tells the cut step again. */

@@ -29,3 +29,20 @@ export async function takeOverInterruptedRuns(ctx: GatewayContext): Promise<void
     }
   }
 }
+
+/**
+ * Takes over at once, then every `pollMs`: a store whose instances hold leases hands over the
+ * background responses of an instance that died while this one runs. Returns the stop function.
+ */
+export function watchInterruptedRuns(ctx: GatewayContext, pollMs: number): () => void {
+  let running: Promise<void> | undefined;
+  const takeOver = () => {
+    running ??= takeOverInterruptedRuns(ctx)
+      .catch((error: unknown) => ctx.logger.error({ err: error }, 'could not take over the background responses another process left running'))
+      .finally(() => { running = undefined; });
+  };
+  takeOver();
+  const timer = setInterval(takeOver, pollMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
