@@ -56,7 +56,7 @@ function requestOf(record: ResponseRecord): JsonObject {
     ...(record.conversationId ? { conversation: record.conversationId } : {}),
   };
   for (const key of ['instructions', 'max_output_tokens', 'max_tool_calls', 'parallel_tool_calls', 'temperature', 'top_p', 'presence_penalty',
-    'frequency_penalty', 'top_logprobs', 'reasoning', 'text', 'tool_choice', 'tools', 'truncation', 'service_tier', 'safety_identifier', 'prompt_cache_key', 'user']) {
+    'frequency_penalty', 'top_logprobs', 'reasoning', 'text', 'tool_choice', 'tools', 'truncation', 'service_tier', 'safety_identifier', 'prompt_cache_key', 'user', 'include']) {
     const value = withoutNulls(echo[key]);
     if (value !== undefined) body[key] = value;
   }

@@ -24,6 +24,8 @@ export function requestEcho(params: CreateResponseParams): JsonObject {
     tools: params.echo.tools,
     truncation: params.echo.truncation,
     store: params.store,
+    // Not shown in the response object: kept so a resumed background run seals its reasoning as asked.
+    include: params.include,
   };
 }
 
