@@ -50,7 +50,7 @@ describe('durable background responses', () => {
     AGENTPORT_SHELL__ENABLED: 'true', AGENTPORT_SHELL__COMMANDS: 'mktemp', AGENTPORT_SHELL__WORKING_DIRECTORY: work,
     AGENTPORT_SHELL__SANDBOX: 'none', AGENTPORT_GATEWAY__BACKGROUND_RESTART: mode,
   });
-  const serve = (db: string, mode = 'resume') => startServe(['--port', '0', '--upstream', fake.url, '--db', join(base, db), '--api-key', KEY], env(mode));
+  const serve = (db: string, mode = 'resume', more: Record<string, string> = {}) => startServe(['--port', '0', '--upstream', fake.url, '--db', join(base, db), '--api-key', KEY], { ...env(mode), ...more });
   const stepOf = (request: RecordedRequest) => {
     const messages = (request.body as { messages: Array<{ role: string }> }).messages;
     return messages.some((message) => message.role === 'tool') ? 2 : 1;
@@ -138,6 +138,26 @@ describe('durable background responses', () => {
       expect(textOf(final.response!)).toBe(ANSWER);
     } finally {
       await second.kill();
+    }
+  }, 60_000);
+
+  it('ends a response whose runs keep taking the process down once it was resumed backgroundMaxResumes times', async () => {
+    const { id } = await startKilledMidStep('loop.db');
+    const once = { AGENTPORT_GATEWAY__BACKGROUND_MAX_RESUMES: '1' };
+    const second = await serve('loop.db', 'resume', once);
+    // The resumed run streams its second step again; this process goes down in it too.
+    const deltas = await readEvents(await fetch(`${second.url}/v1/responses/${id}?stream=true`, { headers: { authorization: `Bearer ${KEY}` } }),
+      (events) => events.filter((event) => event.type === 'response.output_text.delta').length >= 3);
+    expect(deltas.at(-1)!.type).toBe('response.output_text.delta');
+    await second.kill();
+    const third = await serve('loop.db', 'resume', once);
+    try {
+      const replayed = await readEvents(await fetch(`${third.url}/v1/responses/${id}?stream=true`, { headers: { authorization: `Bearer ${KEY}` } }));
+      expect(replayed.map((event) => event.sequence_number)).toEqual(replayed.map((_, index) => index));
+      expect(replayed.at(-1)).toMatchObject({ type: 'response.incomplete', response: { incomplete_details: { reason: 'server_restarted' } } });
+      expect(third.output()).toContain('resumed backgroundMaxResumes times');
+    } finally {
+      await third.kill();
     }
   }, 60_000);
 

@@ -99,6 +99,11 @@ export interface GatewayConfig {
    * graceful shutdown `resume` leaves running background responses for the next process.
    */
   backgroundRestart: 'resume' | 'end';
+  /**
+   * Resumes of one background response from the same checkpoint (no step finished in between);
+   * one more (a step that keeps taking the process down) ends it `incomplete` (`server_restarted`).
+   */
+  backgroundMaxResumes: number;
   /** How often the store is asked for background responses an instance whose lease expired left (a store several processes share). */
   backgroundTakeOverPollMs: number;
   /** A cancel for a response another process runs: how long to wait for that process to end it before ending it here. */
@@ -222,6 +227,10 @@ export const gatewayConfigSchema = {
     backgroundRestart: {
       type: 'string', enum: ['resume', 'end'], default: 'resume',
       description: 'a background response a previous process left running: resume runs it on from its last completed step (no completed tool call runs twice; a graceful shutdown leaves running ones for the next process), end ends it incomplete (server_restarted)',
+    },
+    backgroundMaxResumes: {
+      type: 'integer', minimum: 0, default: 3,
+      description: 'resumes of one background response from the same checkpoint (no step finished in between); once more (a step that keeps taking its process down) ends it incomplete (server_restarted)',
     },
     backgroundTakeOverPollMs: {
       type: 'integer', minimum: 10, default: 1_000,

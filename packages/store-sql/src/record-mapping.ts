@@ -46,6 +46,7 @@ export function patchColumns(patch: ResponsePatch): Updateable<ResponseRow> {
     ...(patch.completedAt !== undefined && { completed_at: patch.completedAt }),
     ...(patch.metadata !== undefined && { metadata: JSON.stringify(patch.metadata) }),
     ...(patch.expiresAt !== undefined && { expires_at: patch.expiresAt }),
+    ...(patch.request !== undefined && { request: JSON.stringify(patch.request) }),
   };
 }
 

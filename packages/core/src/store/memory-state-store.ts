@@ -299,6 +299,7 @@ function patchResponse(response: StoredResponse, patch: ResponsePatch): Response
     error: p.error === undefined ? r.error : p.error,
     incompleteDetails: p.incompleteDetails === undefined ? r.incompleteDetails : p.incompleteDetails,
     completedAt: p.completedAt === undefined ? r.completedAt : p.completedAt,
+    request: p.request ?? r.request,
     metadata: p.metadata ?? r.metadata,
     expiresAt: p.expiresAt === undefined ? r.expiresAt : p.expiresAt,
   };

@@ -34,8 +34,9 @@ export interface ResponseRecord {
 export type NewResponseRecord = Omit<ResponseRecord, 'completedAt'> & { completedAt?: number | null };
 
 /** The fields a running response changes. */
+/** `request` is the host's (the gateway counts a background response's resumes there). */
 export type ResponsePatch = Partial<Pick<ResponseRecord,
-  'status' | 'usage' | 'error' | 'incompleteDetails' | 'completedAt' | 'metadata' | 'expiresAt'>>;
+  'status' | 'usage' | 'error' | 'incompleteDetails' | 'completedAt' | 'metadata' | 'expiresAt' | 'request'>>;
 
 export interface ConversationRecord {
   id: string;

@@ -18,7 +18,16 @@ export interface InterruptedResponse {
   lastSequence: number;
   /** Stored events past the checkpoint (a step cut in the middle), to delete before the step runs again. */
   eventsPastCheckpoint: boolean;
+  /** How often it was resumed before from this same checkpoint (with no step finished in between). */
+  resumes: number;
 }
+
+/**
+ * Where the request echo counts a response's resumes from one checkpoint (unseen in the response
+ * object): `{ count, checkpoint }`. A run that got past its checkpoint since starts again from 0,
+ * so restarts of a run that makes progress never end it; a run that dies in the same step does.
+ */
+export const RESUMES_KEY = 'agentport_resumes';
 
 const PAGE = { limit: 100, order: 'asc' } as const;
 
@@ -38,7 +47,9 @@ export async function loadInterruptedResponse(store: StateStore, ref: ResponseRe
     const data = event.data as { item?: { id?: string } };
     if (lastItem ? event.type === 'response.output_item.done' && data.item?.id === lastItem.id : OPENING.has(event.type)) checkpoint = event.sequenceNumber;
   }
-  return { record, params, history, output, lastSequence: checkpoint, eventsPastCheckpoint: (events.at(-1)?.sequenceNumber ?? -1) > checkpoint };
+  const counted = record.request[RESUMES_KEY] as { count?: unknown; checkpoint?: unknown } | undefined;
+  const resumes = typeof counted?.count === 'number' && counted.checkpoint === checkpoint ? counted.count : 0;
+  return { record, params, history, output, lastSequence: checkpoint, eventsPastCheckpoint: (events.at(-1)?.sequenceNumber ?? -1) > checkpoint, resumes };
 }
 
 const OPENING = new Set(['response.created', 'response.queued', 'response.in_progress']);

@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../http/gateway-context.js';
-import { loadInterruptedResponse } from './interrupted-response.js';
+import { loadInterruptedResponse, RESUMES_KEY } from './interrupted-response.js';
 
 /**
  * Takes the background responses the store found left running by a previous process and
@@ -17,8 +17,13 @@ export async function takeOverInterruptedRuns(ctx: GatewayContext): Promise<void
     try {
       const interrupted = await loadInterruptedResponse(ctx.store, ref, ctx.parseOptions);
       if (!interrupted) continue;
+      // A response that takes its process down each time it runs the same step must not do so forever.
+      const resumes = interrupted.resumes + 1;
+      const over = mode === 'resume' && resumes > ctx.config.backgroundMaxResumes;
+      if (over) ctx.logger.error({ responseId: ref.id, resumes: interrupted.resumes }, 'a background response was resumed backgroundMaxResumes times already; it ends incomplete');
+      else if (mode === 'resume') await ctx.store.updateResponse(ref.tenant, ref.id, { request: { ...interrupted.record.request, [RESUMES_KEY]: { count: resumes, checkpoint: interrupted.lastSequence } } });
       try {
-        await ctx.runner.resume(interrupted, mode);
+        await ctx.runner.resume(interrupted, over ? 'end' : mode);
       } catch (error) {
         ctx.logger.error({ responseId: ref.id, err: error }, 'could not resume a background response; it ends incomplete');
         await ctx.runner.resume(interrupted, 'end');
