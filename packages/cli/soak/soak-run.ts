@@ -130,15 +130,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     interrupted: { turns: 0, checked: 0, endedAfterRestart: {} },
     steady: { rssStartMb: 0, rssEndMb: 0, rssMaxMb: 0, fdsStart: 0, fdsEnd: 0, fdsMax: 0, samples: 0 },
   };
+  const startedAt = Date.now();
   const problem = (check: string, text: string) => {
     report.problems += 1;
     report.problemsByCheck[check] = (report.problemsByCheck[check] ?? 0) + 1;
-    if (report.examples.length < MAX_EXAMPLES) report.examples.push(`${check}: ${text}`);
+    if (report.examples.length < MAX_EXAMPLES) {
+      report.examples.push(`${check}: ${text}`);
+      // Said when found, with the time: a long run's log shows what went wrong and when.
+      options.log(`soak: problem at ${Math.round((Date.now() - startedAt) / 1000)} s: ${check}: ${text}`);
+    }
   };
   /** Stored responses a crash cut, to look at once their process is back. */
   const cutByCrash: Array<{ id: string; plan: TurnPlan }> = [];
 
-  const startedAt = Date.now();
   const deadline = startedAt + options.seconds * 1000;
   let turnsStarted = 0;
   const more = () => Date.now() < deadline && turnsStarted < options.maxTurns;
