@@ -51,6 +51,13 @@ describe('a resumed run', () => {
     expect(model.requests[0]!.messages.at(-1)).toMatchObject({ role: 'tool', content: 'sunny' });
   });
 
+  it('counts the step that asked for an unanswered call as taken', async () => {
+    const { calls, model, events } = await resume([call], { maxSteps: 1 });
+    expect(calls).toEqual([{ city: 'Oslo' }]);
+    expect(model.requests).toHaveLength(0);
+    expect(events.at(-1)).toMatchObject({ type: 'incomplete', reason: 'max_steps' });
+  });
+
   it('counts the steps taken before against maxSteps', async () => {
     const { model, events } = await resume([call, output], { maxSteps: 1 });
     expect(model.requests).toHaveLength(0);

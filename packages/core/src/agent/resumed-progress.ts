@@ -39,7 +39,8 @@ export function resumedProgress(output: readonly Item[], tools: ReadonlyMap<stri
     if (item.type !== 'function_call' || answered.has(item.call_id) || !tools.has(item.name)) continue;
     unanswered.push({ callId: item.call_id, name: item.name, arguments: item.arguments, input: parseArguments(item.arguments), item });
   }
-  return { stepsTaken, toolCalls, unanswered };
+  // The step that asked for the unanswered calls was taken too.
+  return { stepsTaken: stepsTaken + (unanswered.length > 0 ? 1 : 0), toolCalls, unanswered };
 }
 
 function parseArguments(text: string): unknown {
