@@ -33,12 +33,17 @@ export class ResponsePersistence {
     await this.store?.updateResponse(this.tenant, this.responseId, { status: 'in_progress' });
   }
 
-  /** Writes the items and events noted so far, in one transaction; on a failure, what was not written stays noted for the next write. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the items and events noted so far, in one transaction; on a failure, what was not
+   * written stays noted for the next write. `eventsOnly` (a write in the middle of a step, for
+   * followers elsewhere) keeps the items for the step's end: the stored items are always whole
+   * steps, which is where a resumed run starts.
+   */
+  async flush(eventsOnly = false): Promise<void> {
     if (!this.store) return;
-    const items = this.items;
+    const items = eventsOnly ? [] : this.items;
     const events = this.events;
-    this.items = [];
+    if (!eventsOnly) this.items = [];
     this.events = [];
     if (items.length === 0 && events.length === 0) return;
     try {
