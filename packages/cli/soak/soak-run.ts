@@ -119,6 +119,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       AGENTPORT_VLLM__STREAM_IDLE_TIMEOUT_MS: '1000',
       AGENTPORT_VLLM__RETRY_INITIAL_DELAY_MS: '10',
       AGENTPORT_GATEWAY__STORE_RETRY_MS: '200',
+      // E.g. `--heapsnapshot-signal=SIGUSR2`, to look into the processes' memory while they run.
+      ...(process.env.SOAK_SERVE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_SERVE_NODE_OPTIONS } : {}),
     },
   });
   const steady = new Target('steady', await serveOn('steady.db')(), serveOn('steady.db'));
