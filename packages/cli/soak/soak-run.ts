@@ -264,8 +264,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     while (more()) {
       turnsStarted += 1;
       report.turns += 1;
-      // A check that throws is a finding, not the end of the soak.
-      await sseWork(target).catch((error: unknown) => problem('client_error', String(error)));
+      // A check that throws is a finding, not the end of the soak, unless a crash of its process caused it.
+      const generation = target.generation;
+      await sseWork(target).catch((error: unknown) => {
+        if (target.generation !== generation) report.interrupted.turns += 1;
+        else problem('client_error', `${target.name}: ${String(error)}${error instanceof Error && error.cause ? ` (${String(error.cause)})` : ''}`);
+      });
     }
   }
 
