@@ -15,9 +15,10 @@ afterEach(async () => {
 
 describe('agentport serve with its shipped defaults', () => {
   it(`takes ${STREAMS} concurrent streams from one key: no 429, and every one reaches vLLM at once instead of waiting for a socket`, async () => {
-    // Each answer takes about 5 s, far longer than starting every stream takes, so all of them are upstream together.
+    // Each answer takes about 12 s, far longer than starting every stream takes even on a loaded machine
+    // (5 s was not, beside the soak's processes), so all of them are upstream together.
     const fake = await new FakeVllmServer({
-      handler: () => ({ parts: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], timing: { chunkDelayMs: 500 } }),
+      handler: () => ({ parts: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], timing: { chunkDelayMs: 1_200 } }),
     }).start();
     cleanups.push(() => fake.close());
     const dir = await mkdtemp(join(tmpdir(), 'agentport-one-key-'));
