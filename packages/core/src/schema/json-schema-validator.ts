@@ -54,10 +54,22 @@ export class JsonSchemaValidator {
     const text = JSON.stringify(schema);
     let validate = this.compiledByText.get(text);
     if (!validate) {
-      validate = this.ajv.compile(stripMeta(schema));
+      const anonymous = stripMeta(schema);
+      try {
+        validate = this.ajv.compile(anonymous);
+      } catch (error) {
+        // ajv keeps every schema it was given in its own cache, refused ones too: without this,
+        // each request with a bad schema would stay in memory for good.
+        this.ajv.removeSchema(anonymous);
+        throw error;
+      }
       if (this.compiledByText.size >= this.maxCached) {
-        const oldest = this.compiledByText.keys().next().value;
-        if (oldest !== undefined) this.compiledByText.delete(oldest);
+        const oldest = this.compiledByText.entries().next().value;
+        if (oldest !== undefined) {
+          this.compiledByText.delete(oldest[0]);
+          // Forgotten here, forgotten by ajv too (its cache is keyed by the schema object).
+          this.ajv.removeSchema(oldest[1].schema as object);
+        }
       }
       this.compiledByText.set(text, validate);
     }
