@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors.js';
 import { type AdmissionOptions, AdmissionQueue, type AdmissionRelease } from '../src/http/admission-queue.js';
 import type { EventLoopLag } from '../src/http/event-loop-lag.js';
@@ -22,10 +22,20 @@ class ReportedLag implements EventLoopLag {
 
 const OPTIONS: AdmissionOptions = { maxRunning: 2, maxQueued: 4, maxQueuedPerKey: 3, maxWaitMs: 60_000, overloadLagMs: 100 };
 
+const created: AdmissionQueue[] = [];
+// A test leaves responses waiting; their 60 s timeouts must not fire later, in another file's test.
+afterEach(() => {
+  for (const admission of created.splice(0)) {
+    const waiting = (admission as unknown as { waiting: Map<string, Array<{ timer: NodeJS.Timeout }>> }).waiting;
+    for (const waiters of waiting.values()) for (const waiter of waiters) clearTimeout(waiter.timer);
+  }
+});
+
 function queue(options: Partial<AdmissionOptions> = {}, lag?: EventLoopLag) {
   const refusals: string[] = [];
   const waits: number[] = [];
   const admission = new AdmissionQueue({ ...OPTIONS, ...options }, lag, { refused: (reason) => refusals.push(reason), waited: (seconds) => waits.push(seconds) });
+  created.push(admission);
   return { admission, refusals, waits };
 }
 
