@@ -21,6 +21,7 @@ import {
   appendEventRows, conversationItem, findConversation, findResponse, insertUnique, patchResponse, readConversation, readEventRows,
   readResponse, resolveDestination, truncateEventRows,
 } from './store-queries.js';
+import { appendProgress } from './response-progress.js';
 
 /** How a message says each fault. */
 const FAULT_WORDS: Readonly<Record<StoreFaultKind, string>> = {
@@ -136,22 +137,13 @@ export abstract class SqlStateStore implements StateStore {
 
   async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
     return this.#write(async (db, { locking }) => {
-      const response = await findResponse(db, tenant, id, locking);
-      if (!response) return undefined;
-      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), ending.items);
-      await appendEventRows(db, response.seq, id, ending.events);
+      if (!await appendProgress(db, tenant, id, ending, locking)) return undefined;
       return patchResponse(db, tenant, id, ending.patch);
     });
   }
 
   async checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean> {
-    return this.#write(async (db, { locking }) => {
-      const response = await findResponse(db, tenant, id, locking);
-      if (!response) return false;
-      await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), progress.items);
-      await appendEventRows(db, response.seq, id, progress.events);
-      return true;
-    });
+    return this.#write((db, { locking }) => appendProgress(db, tenant, id, progress, locking));
   }
 
   async takeInterruptedBackground(): Promise<ResponseRef[]> {

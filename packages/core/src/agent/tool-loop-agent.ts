@@ -18,7 +18,7 @@ import {
   checkStructuredOutput, invalidOutputFeedback, invalidToolCallFeedback, structuredOutputFeedback,
 } from './structured-output-check.js';
 import { settleApprovals, showItem } from './tool-approval.js';
-import { handleToolCalls } from './tool-call-step.js';
+import { handleToolCalls, type ToolCallStepEnd } from './tool-call-step.js';
 import { resumedProgress } from './resumed-progress.js';
 
 export interface ToolLoopLimits {
@@ -143,9 +143,8 @@ export class ToolLoopAgent implements Agent {
       if (resumed.unanswered.length > 0) {
         const handled = yield* handleToolCalls(resumed.unanswered, { tools, ctx, maxParallel, callsLeft: maxToolCalls - toolCallsMade, produced });
         toolCallsMade += handled.serverCalls;
-        if (handled.end === 'cancelled') return yield { type: 'cancelled', usage };
-        if (handled.end === 'max_tool_calls') return yield incomplete('max_tool_calls', usage);
-        if (handled.end === 'completed') return yield { type: 'completed', usage };
+        const end = runEndAfterToolCalls(handled.end, usage);
+        if (end) return yield end;
       }
     } else {
       // What the host made before the first step, then the calls this input approved or declined.
@@ -212,9 +211,8 @@ export class ToolLoopAgent implements Agent {
       if (outcome.calls.length > 0) {
         const handled = yield* handleToolCalls(outcome.calls, { tools, ctx, maxParallel, callsLeft: maxToolCalls - toolCallsMade, produced });
         toolCallsMade += handled.serverCalls;
-        if (handled.end === 'cancelled') return yield { type: 'cancelled', usage };
-        if (handled.end === 'max_tool_calls') return yield incomplete('max_tool_calls', usage);
-        if (handled.end === 'completed') return yield { type: 'completed', usage };
+        const end = runEndAfterToolCalls(handled.end, usage);
+        if (end) return yield end;
         // A forced choice was honoured; forcing it again would loop forever.
         if (toolChoice !== undefined && toolChoice !== 'auto' && toolChoice !== 'none') toolChoice = 'auto';
         continue;
@@ -321,6 +319,16 @@ export class ToolLoopAgent implements Agent {
     if (run.maxOutputTokens !== undefined) request.maxOutputTokens = run.maxOutputTokens;
     if (run.providerOptions) request.providerOptions = run.providerOptions;
     return request;
+  }
+}
+
+/** The run's terminal event when a step's tool calls end it; undefined when the run goes on. */
+function runEndAfterToolCalls(end: ToolCallStepEnd, usage: ModelUsage): AgentEvent | undefined {
+  switch (end) {
+    case 'cancelled': return { type: 'cancelled', usage };
+    case 'max_tool_calls': return incomplete('max_tool_calls', usage);
+    case 'completed': return { type: 'completed', usage };
+    case 'continue': return undefined;
   }
 }
 

@@ -63,26 +63,25 @@ export class MemoryStateStore implements StateStore {
   }
 
   async finishResponse(tenant: string, id: string, ending: ResponseEnding): Promise<ResponseRecord | undefined> {
-    const space = this.#tenants.get(tenant);
-    const response = space?.responses.get(id);
-    if (!space || !response) return undefined;
-    // Every check comes before the first write, so a refused ending leaves no trace.
-    assertItemIdsFree(space, ending.items);
-    assertEventsFollow(response, ending.events);
-    placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), ending.items);
-    response.events.push(...structuredClone(ending.events));
-    return patchResponse(response, ending.patch);
+    const response = this.#appendProgress(tenant, id, ending);
+    return response && patchResponse(response, ending.patch);
   }
 
   async checkpointResponse(tenant: string, id: string, progress: ResponseProgress): Promise<boolean> {
+    return this.#appendProgress(tenant, id, progress) !== undefined;
+  }
+
+  /** Appends output items and events, all or none; undefined (writing nothing) for an unknown response. */
+  #appendProgress(tenant: string, id: string, progress: ResponseProgress): StoredResponse | undefined {
     const space = this.#tenants.get(tenant);
     const response = space?.responses.get(id);
-    if (!space || !response) return false;
+    if (!space || !response) return undefined;
+    // Every check comes before the first write, so a refused write leaves no trace.
     assertItemIdsFree(space, progress.items);
     assertEventsFollow(response, progress.events);
     placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), progress.items);
     response.events.push(...structuredClone(progress.events));
-    return true;
+    return response;
   }
 
   /** Nothing outlives a memory store's process: none was interrupted. */

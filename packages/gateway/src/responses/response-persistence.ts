@@ -33,17 +33,24 @@ export class ResponsePersistence {
     await this.store?.updateResponse(this.tenant, this.responseId, { status: 'in_progress' });
   }
 
+  /** A checkpoint: writes the items and events noted so far, in one transaction; on a failure, what was not written stays noted for the next write. */
+  flush(): Promise<void> {
+    return this.write(true);
+  }
+
   /**
-   * Writes the items and events noted so far, in one transaction; on a failure, what was not
-   * written stays noted for the next write. `eventsOnly` (a write in the middle of a step, for
-   * followers elsewhere) keeps the items for the step's end: the stored items are always whole
-   * steps, which is where a resumed run starts.
+   * A write in the middle of a step, for followers in other processes: the events only. The
+   * items wait for the step's end, so the stored items are always whole steps (where a resumed run starts).
    */
-  async flush(eventsOnly = false): Promise<void> {
+  flushEvents(): Promise<void> {
+    return this.write(false);
+  }
+
+  private async write(withItems: boolean): Promise<void> {
     if (!this.store) return;
-    const items = eventsOnly ? [] : this.items;
+    const items = withItems ? this.items : [];
     const events = this.events;
-    if (!eventsOnly) this.items = [];
+    if (withItems) this.items = [];
     this.events = [];
     if (items.length === 0 && events.length === 0) return;
     try {

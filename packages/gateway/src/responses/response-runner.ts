@@ -314,7 +314,7 @@ export class ResponseRunner {
         // A step's end is a checkpoint; a background run's next step start is one too (its tool results are in).
         if (agentEvent.type === 'step.completed' || (live.background && agentEvent.type === 'step.started')) await persistence.flush();
         else if (nextFlushAt !== Infinity && performance.now() >= nextFlushAt) {
-          await persistence.flush(true);
+          await persistence.flushEvents();
           nextFlushAt = performance.now() + flushEveryMs!;
         }
       }

@@ -1,0 +1,16 @@
+import type { ResponseProgress } from '@agentport/core';
+import { appendItems } from './item-lists.js';
+import type { RowLocking, StoreDb } from './sql-database.js';
+import { appendEventRows, findResponse, resolveDestination } from './store-queries.js';
+
+/**
+ * Appends a response's output items, then its events, inside the caller's transaction (a
+ * checkpoint, or the first part of its end). False, writing nothing, for an unknown response.
+ */
+export async function appendProgress(db: StoreDb, tenant: string, id: string, progress: ResponseProgress, locking: RowLocking): Promise<boolean> {
+  const response = await findResponse(db, tenant, id, locking);
+  if (!response) return false;
+  await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), progress.items);
+  await appendEventRows(db, response.seq, id, progress.events);
+  return true;
+}
