@@ -10,7 +10,7 @@ import { expectedText, SOAK_MODEL, soakInput, type UpstreamBehaviour } from './s
 export interface StreamEvent {
   type: string;
   sequence_number: number;
-  response?: { id: string; status: string; error?: { code: string } | null; output?: Array<{ type: string; content?: Array<{ text?: string }> }> };
+  response?: { id: string; status: string; error?: { code: string } | null; incomplete_details?: { reason: string } | null; output?: Array<{ type: string; content?: Array<{ text?: string }> }> };
   [key: string]: unknown;
 }
 
@@ -39,6 +39,25 @@ export interface TurnPlan {
 
 /** Checks one turn's events against its plan; returns the problem or the count of events. */
 export function checkTurn(plan: TurnPlan, events: readonly StreamEvent[]): TurnVerdict {
+  const stream = checkStream(plan, events);
+  if (!stream.ok) return stream;
+  const response = events.at(-1)!.response!;
+  const expected = EXPECTED[plan.behaviour];
+  if (response.status !== expected.status) return { ok: false, problem: `${plan.behaviour}: ended ${response.status} (${response.error?.code ?? response.incomplete_details?.reason ?? ''}), expected ${expected.status}` };
+  if (expected.codes && !expected.codes.includes(response.error?.code ?? '')) {
+    return { ok: false, problem: `${plan.behaviour}: failed with ${response.error?.code}, expected one of ${expected.codes.join(', ')}` };
+  }
+  if (expected.status === 'completed') {
+    const text = (response.output ?? []).filter((item) => item.type === 'message').flatMap((item) => item.content ?? []).map((part) => part.text ?? '').join('');
+    if (text !== expectedText(plan.tokens)) return { ok: false, problem: `${plan.behaviour}: the answer differs from what the upstream sent (${text.length} characters against ${expectedText(plan.tokens).length})` };
+    const deltas = events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta as string).join('');
+    if (deltas !== text) return { ok: false, problem: `${plan.behaviour}: the deltas do not add up to the answer` };
+  }
+  return stream;
+}
+
+/** Whatever the outcome: numbers 0, 1, 2, … with none missing or repeated, and one terminal event, last. */
+export function checkStream(plan: TurnPlan, events: readonly StreamEvent[]): TurnVerdict {
   if (events.length === 0) return { ok: false, problem: `${plan.behaviour}: no events` };
   for (const [index, event] of events.entries()) {
     if (event.sequence_number !== index) {
@@ -48,18 +67,6 @@ export function checkTurn(plan: TurnPlan, events: readonly StreamEvent[]): TurnV
   const terminals = events.filter((event) => TERMINAL.has(event.type));
   if (terminals.length !== 1 || !TERMINAL.has(events.at(-1)!.type)) {
     return { ok: false, problem: `${plan.behaviour}: ${terminals.length} terminal events, the last event is ${events.at(-1)!.type}` };
-  }
-  const response = events.at(-1)!.response!;
-  const expected = EXPECTED[plan.behaviour];
-  if (response.status !== expected.status) return { ok: false, problem: `${plan.behaviour}: ended ${response.status} (${response.error?.code ?? ''}), expected ${expected.status}` };
-  if (expected.codes && !expected.codes.includes(response.error?.code ?? '')) {
-    return { ok: false, problem: `${plan.behaviour}: failed with ${response.error?.code}, expected one of ${expected.codes.join(', ')}` };
-  }
-  if (expected.status === 'completed') {
-    const text = (response.output ?? []).filter((item) => item.type === 'message').flatMap((item) => item.content ?? []).map((part) => part.text ?? '').join('');
-    if (text !== expectedText(plan.tokens)) return { ok: false, problem: `${plan.behaviour}: the answer differs from what the upstream sent (${text.length} characters against ${expectedText(plan.tokens).length})` };
-    const deltas = events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta as string).join('');
-    if (deltas !== text) return { ok: false, problem: `${plan.behaviour}: the deltas do not add up to the answer` };
   }
   return { ok: true, events: events.length };
 }

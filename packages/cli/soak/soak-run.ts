@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  BAD_REQUESTS, badRequest, checkTurn, replayEvents, retrieveStatus, sseTurn, type SseTurn, type StreamEvent, TurnCutError, type TurnPlan, WebSocketClient,
+  BAD_REQUESTS, badRequest, checkStream, checkTurn, replayEvents, retrieveStatus, sseTurn, type SseTurn, type StreamEvent, TurnCutError, type TurnPlan, WebSocketClient,
 } from './soak-clients.ts';
 import { type ServeProcess, startServe } from './serve-process.ts';
 import { startSoakUpstream, type UpstreamBehaviour } from './soak-upstream.ts';
@@ -47,7 +47,7 @@ export interface SoakReport {
   badRequests: { sent: number; status5xx: number; notOpenAiShaped: number };
   crashes: number;
   /** Turns on the victim cut by a crash, and how their stored responses were found after the restart. */
-  interrupted: { turns: number; checked: number; endedAfterRestart: Record<string, number> };
+  interrupted: { turns: number; checked: number; endedAfterRestart: Record<string, number>; backgroundResumed: number; backgroundGaveUp: number };
   steady: { rssStartMb: number; rssEndMb: number; rssMaxMb: number; fdsStart: number; fdsEnd: number; fdsMax: number; samples: number };
 }
 
@@ -55,10 +55,14 @@ type TurnKind = 'sse' | 'sse-hostile' | 'sse-leave' | 'bad-request' | 'backgroun
 const API_KEY = 'sk-soak';
 const HOSTILE: readonly UpstreamBehaviour[] = ['drip', 'garbage', 'cut', 'hang', 'refuse'];
 const MAX_EXAMPLES = 20;
+/** The gateway's default `backgroundMaxResumes`, which the serve processes keep. */
+const BACKGROUND_MAX_RESUMES = 3;
 
 /** A process the clients talk to; the victim's is replaced after each crash. */
 class Target {
   generation = 0;
+  /** A restart is under way (the process is not serving yet). */
+  isRestarting = false;
   private restarting: Promise<void> | undefined;
   private process: ServeProcess;
   private readonly restart: () => Promise<ServeProcess>;
@@ -81,13 +85,24 @@ class Target {
     return this.process.usage();
   }
 
+  /**
+   * SIGKILL and a restart on the same database. A crash due while the last restart is still
+   * starting waits for it: two processes never share the file (recovery at start takes every
+   * unfinished response as its own, as a SQLite store's one process must).
+   */
   crash(): Promise<void> {
-    this.generation += 1;
-    this.restarting = (async () => {
+    const previous = this.restarting;
+    this.isRestarting = true;
+    const restarting = (async () => {
+      await previous;
+      this.generation += 1;
       await this.process.kill();
       this.process = await this.restart();
     })();
-    return this.restarting;
+    this.restarting = restarting;
+    return restarting.finally(() => {
+      if (this.restarting === restarting) this.isRestarting = false;
+    });
   }
 
   stop(): Promise<void> {
@@ -129,7 +144,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const report: SoakReport = {
     seconds: 0, turns: 0, byKind: {}, problems: 0, problemsByCheck: {}, examples: [], events: 0, replayed: 0,
     badRequests: { sent: 0, status5xx: 0, notOpenAiShaped: 0 }, crashes: 0,
-    interrupted: { turns: 0, checked: 0, endedAfterRestart: {} },
+    interrupted: { turns: 0, checked: 0, endedAfterRestart: {}, backgroundResumed: 0, backgroundGaveUp: 0 },
     steady: { rssStartMb: 0, rssEndMb: 0, rssMaxMb: 0, fdsStart: 0, fdsEnd: 0, fdsMax: 0, samples: 0 },
   };
   const startedAt = Date.now();
@@ -143,7 +158,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
   };
   /** Stored responses a crash cut, to look at once their process is back. */
-  const cutByCrash: Array<{ id: string; plan: TurnPlan }> = [];
+  const cutByCrash: Array<{ id: string; plan: TurnPlan; generation: number }> = [];
 
   const deadline = startedAt + options.seconds * 1000;
   let turnsStarted = 0;
@@ -184,13 +199,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     try {
       result = await sseTurn(url, API_KEY, plan, leaveAfter);
     } catch (error) {
-      if (target.generation !== generation) return noteInterrupted(plan);
+      if (target.generation !== generation) return noteInterrupted(plan, generation);
       problem('client_error', `${plan.behaviour} over SSE: ${String(error)}`);
       return;
     }
     if (result.broken !== undefined) {
       const id = result.events[0]?.response?.id;
-      if (target.generation !== generation) return noteInterrupted(plan, id);
+      if (target.generation !== generation) return noteInterrupted(plan, generation, id);
       problem('client_error', `${plan.behaviour} over SSE, after ${result.events.length} events: ${result.broken}`);
       return;
     }
@@ -201,7 +216,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     report.events += result.events.length;
     const responseId = result.events[0]?.response?.id;
     if (target.generation !== generation && !result.events.some((event) => event.type.startsWith('response.') && isTerminal(event))) {
-      return noteInterrupted(plan, responseId);
+      return noteInterrupted(plan, generation, responseId);
     }
     if (result.aborted) {
       checkPrefix(plan, result.events);
@@ -215,16 +230,34 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const verdict = checkTurn(plan, result.events);
     if (!verdict.ok) {
       // A stream the crash cut is not the gateway losing events.
-      if (target.generation !== generation) return noteInterrupted(plan, responseId);
+      if (target.generation !== generation) return noteInterrupted(plan, generation, responseId);
       problem("stream", `${target.name}, ${kind}${plan.store ? ", stored" : ""}: ${verdict.problem} (${result.events.length} events)`);
       return;
     }
     if (plan.store && responseId) await compareReplay(url, responseId, result.events, target, generation);
   }
 
-  function noteInterrupted(plan: TurnPlan, responseId?: string): void {
+  /** A turn of `generation` the next crash cut. */
+  function noteInterrupted(plan: TurnPlan, generation: number, responseId?: string): void {
     report.interrupted.turns += 1;
-    if (plan.store && responseId) cutByCrash.push({ id: responseId, plan });
+    if (plan.store && responseId) cutByCrash.push({ id: responseId, plan, generation });
+  }
+
+  /**
+   * A background response a crash cut, resumed by each restarted process: its log tells one whole
+   * stream with the answer the upstream gave. The gateway gives up (`server_restarted`) only once
+   * as many crashes in a row cut it as `backgroundMaxResumes` allows resumes, plus the first.
+   */
+  function checkResumed(id: string, plan: TurnPlan, status: { incomplete?: string }, crashesSince: number, events: StreamEvent[]): void {
+    const gaveUp = status.incomplete === 'server_restarted';
+    if (gaveUp && crashesSince < BACKGROUND_MAX_RESUMES + 1) {
+      problem('resumed', `${id}: ended server_restarted after ${crashesSince} crashes, before its ${BACKGROUND_MAX_RESUMES} resumes were spent`);
+      return;
+    }
+    const verdict = gaveUp ? checkStream(plan, events) : checkTurn(plan, events);
+    if (!verdict.ok) problem('resumed', `${id}: ${verdict.problem}`);
+    else if (gaveUp) report.interrupted.backgroundGaveUp += 1;
+    else report.interrupted.backgroundResumed += 1;
   }
 
   /** A client that left still saw a gapless start. */
@@ -296,7 +329,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           } catch (error) {
             if (target.generation !== generation) {
               const id = error instanceof TurnCutError ? error.events[0]?.response?.id : undefined;
-              noteInterrupted(plan, id);
+              noteInterrupted(plan, generation, id);
               break;
             }
             problem('client_error', `${plan.behaviour} over WebSocket: ${String(error)}`);
@@ -337,6 +370,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // The first sample after the clients start: the process as the load finds it warm.
   const sampler = setInterval(sample, options.sampleEverySeconds * 1000);
   const crasher = options.crashEverySeconds === null ? undefined : setInterval(() => {
+    // A restart slower than the interval (a loaded machine) is let finish: crashes never pile up.
+    if (victim.isRestarting) return;
     report.crashes += 1;
     options.log(`soak: SIGKILL of the victim (crash ${report.crashes}), restart on its database`);
     victim.crash().catch((error: unknown) => problem('restart', String(error)));
@@ -349,17 +384,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     clearInterval(crasher);
     // What the crashes cut: once the victim is back, nothing of it may stay running.
     const { url } = await victim.current();
-    for (const { id, plan } of cutByCrash) {
+    for (const { id, plan, generation } of cutByCrash) {
       const status = await settledStatus(url, id);
       report.interrupted.checked += 1;
       const said = status.incomplete ?? status.error ?? status.status;
       report.interrupted.endedAfterRestart[said] = (report.interrupted.endedAfterRestart[said] ?? 0) + 1;
       if (status.status === 'in_progress' || status.status === 'queued') problem('left_running', `${id} is still ${status.status} after the restart`);
-      else if (plan.background) {
-        // Resumed by the restarted process: its log tells one whole stream with the answer the upstream gave.
-        const verdict = checkTurn(plan, await replayEvents(url, API_KEY, id));
-        if (!verdict.ok) problem('resumed', `${id}: ${verdict.problem}`);
-      }
+      else if (plan.background) checkResumed(id, plan, status, victim.generation - generation, await replayEvents(url, API_KEY, id));
     }
     // Idle for a moment, then the last sample: what the steady process holds with no load.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
