@@ -10,7 +10,7 @@ export interface ServeProcess {
   readonly url: string;
   readonly pid: number;
   /** Resident memory in bytes and open file descriptors, now. */
-  usage(): { rssBytes: number; fds: number };
+  usage(): ProcessUsage;
   /** SIGKILL: the process gets no chance to finish anything. */
   kill(): Promise<void>;
   /** SIGTERM, and the wait for its exit. */
@@ -55,10 +55,18 @@ export async function startServe(settings: ServeSettings): Promise<ServeProcess>
   };
 }
 
-function processUsage(pid: number): { rssBytes: number; fds: number } {
+/** A process's resident memory from /proc, split into anonymous (heaps, allocator) and file-backed (code, mapped files), and its open descriptors. */
+export interface ProcessUsage {
+  rssBytes: number;
+  rssAnonBytes: number;
+  rssFileBytes: number;
+  fds: number;
+}
+
+function processUsage(pid: number): ProcessUsage {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return { rssBytes: rssKb * 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rssBytes: kb('VmRSS'), rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') + kb('RssShmem'), fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
 async function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

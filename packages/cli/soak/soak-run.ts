@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   BAD_REQUESTS, badRequest, checkStream, checkTurn, replayEvents, retrieveStatus, sseTurn, type SseTurn, type StreamEvent, TurnCutError, type TurnPlan, WebSocketClient,
 } from './soak-clients.ts';
-import { type ServeProcess, startServe } from './serve-process.ts';
+import { type ProcessUsage, type ServeProcess, startServe } from './serve-process.ts';
 import { startSoakUpstream, type UpstreamBehaviour } from './soak-upstream.ts';
 
 export interface SoakOptions {
@@ -48,13 +48,28 @@ export interface SoakReport {
   crashes: number;
   /** Turns on the victim cut by a crash, and how their stored responses were found after the restart. */
   interrupted: { turns: number; checked: number; endedAfterRestart: Record<string, number>; backgroundResumed: number; backgroundGaveUp: number };
-  steady: { rssStartMb: number; rssEndMb: number; rssMaxMb: number; fdsStart: number; fdsEnd: number; fdsMax: number; samples: number };
+  steady: {
+    rssStartMb: number; rssEndMb: number; rssMaxMb: number; fdsStart: number; fdsEnd: number; fdsMax: number; samples: number;
+    /** Each sample: resident memory, anonymous (heaps, allocator) and file-backed (code, mapped files) apart. */
+    memory: MemorySample[];
+    /**
+     * The lowest figures of the first and the last fifth of the samples: RSS and the heap rise and
+     * fall with V8's collections, so a leak shows in what they come back down to, not in any one sample.
+     */
+    floors: { early: MemoryFloor; late: MemoryFloor };
+  };
 }
+
+/** One look at the steady process: resident memory (anonymous and file-backed apart) and its JavaScript heap, from /metrics. */
+export interface MemorySample { atSeconds: number; turns: number; rssMb: number; anonMb: number; fileMb: number; heapUsedMb: number; heapTotalMb: number }
+export interface MemoryFloor { rssMb: number; heapUsedMb: number }
 
 type TurnKind = 'sse' | 'sse-hostile' | 'sse-leave' | 'bad-request' | 'background';
 const API_KEY = 'sk-soak';
 const HOSTILE: readonly UpstreamBehaviour[] = ['drip', 'garbage', 'cut', 'hang', 'refuse'];
 const MAX_EXAMPLES = 20;
+/** Runs at least this long check the steady process's memory for a leak (shorter ones see too few collections). */
+const LEAK_CHECK_SECONDS = 600;
 /** The gateway's default `backgroundMaxResumes`, which the serve processes keep. */
 const BACKGROUND_MAX_RESUMES = 3;
 
@@ -81,7 +96,7 @@ class Target {
     return { url: this.process.url, generation: this.generation };
   }
 
-  usage(): { rssBytes: number; fds: number } {
+  usage(): ProcessUsage {
     return this.process.usage();
   }
 
@@ -134,8 +149,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       AGENTPORT_VLLM__STREAM_IDLE_TIMEOUT_MS: '1000',
       AGENTPORT_VLLM__RETRY_INITIAL_DELAY_MS: '10',
       AGENTPORT_GATEWAY__STORE_RETRY_MS: '200',
-      // E.g. `--heapsnapshot-signal=SIGUSR2`, to look into the processes' memory while they run.
-      ...(process.env.SOAK_SERVE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_SERVE_NODE_OPTIONS } : {}),
+      ...servedEnvironment(process.env),
     },
   });
   const steady = new Target('steady', await serveOn('steady.db')(), serveOn('steady.db'));
@@ -145,7 +159,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     seconds: 0, turns: 0, byKind: {}, problems: 0, problemsByCheck: {}, examples: [], events: 0, replayed: 0,
     badRequests: { sent: 0, status5xx: 0, notOpenAiShaped: 0 }, crashes: 0,
     interrupted: { turns: 0, checked: 0, endedAfterRestart: {}, backgroundResumed: 0, backgroundGaveUp: 0 },
-    steady: { rssStartMb: 0, rssEndMb: 0, rssMaxMb: 0, fdsStart: 0, fdsEnd: 0, fdsMax: 0, samples: 0 },
+    steady: { rssStartMb: 0, rssEndMb: 0, rssMaxMb: 0, fdsStart: 0, fdsEnd: 0, fdsMax: 0, samples: 0, memory: [], floors: { early: { rssMb: 0, heapUsedMb: 0 }, late: { rssMb: 0, heapUsedMb: 0 } } },
   };
   const startedAt = Date.now();
   const problem = (check: string, text: string) => {
@@ -346,9 +360,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
   }
 
-  const sample = () => {
+  const sample = async () => {
     const usage = steady.usage();
+    const heap = await heapOf((await steady.current()).url).catch(() => undefined);
     const mb = usage.rssBytes / 1_048_576;
+    report.steady.memory.push({
+      atSeconds: Math.round((Date.now() - startedAt) / 1000), turns: report.turns,
+      rssMb: round1(mb), anonMb: round1(usage.rssAnonBytes / 1_048_576), fileMb: round1(usage.rssFileBytes / 1_048_576),
+      heapUsedMb: round1((heap?.usedBytes ?? Number.NaN) / 1_048_576), heapTotalMb: round1((heap?.totalBytes ?? Number.NaN) / 1_048_576),
+    });
     if (report.steady.samples === 0) {
       report.steady.rssStartMb = mb;
       report.steady.fdsStart = usage.fds;
@@ -368,7 +388,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     ...Array.from({ length: onVictim(options.wsClients) }, () => wsClient(victim)),
   ];
   // The first sample after the clients start: the process as the load finds it warm.
-  const sampler = setInterval(sample, options.sampleEverySeconds * 1000);
+  const sampler = setInterval(() => void sample(), options.sampleEverySeconds * 1000);
   const crasher = options.crashEverySeconds === null ? undefined : setInterval(() => {
     // A restart slower than the interval (a loaded machine) is let finish: crashes never pile up.
     if (victim.isRestarting) return;
@@ -394,7 +414,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
     // Idle for a moment, then the last sample: what the steady process holds with no load.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    sample();
+    await sample();
+    report.steady.floors = memoryFloors(report.steady.memory);
+    const { early, late } = report.steady.floors;
+    // A leak shows as a heap that holds more after its collections late in a long run than early.
+    if ((Date.now() - startedAt) / 1000 >= LEAK_CHECK_SECONDS && late.heapUsedMb > early.heapUsedMb * 1.2 && late.heapUsedMb - early.heapUsedMb > 10) {
+      problem('memory', `the steady process's heap after collections grew from ${early.heapUsedMb} MB to ${late.heapUsedMb} MB`);
+    }
   } finally {
     clearInterval(sampler);
     clearInterval(crasher);
@@ -405,6 +431,38 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
   report.seconds = Math.round((Date.now() - startedAt) / 1000);
   return report;
+}
+
+/**
+ * `SOAK_SERVE_<NAME>=value` reaches the serve processes as `<NAME>=value`: e.g.
+ * `SOAK_SERVE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2` to look into their memory as they run,
+ * `SOAK_SERVE_MALLOC_ARENA_MAX=2`, or any `AGENTPORT_*` setting.
+ */
+function servedEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const prefix = 'SOAK_SERVE_';
+  return Object.fromEntries(Object.entries(env)
+    .filter((entry): entry is [string, string] => entry[0].startsWith(prefix) && entry[0].length > prefix.length && entry[1] !== undefined)
+    .map(([name, value]) => [name.slice(prefix.length), value]));
+}
+
+/** The heap figures the process serves at /metrics. */
+async function heapOf(url: string): Promise<{ usedBytes: number; totalBytes: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { usedBytes: read('nodejs_heap_size_used_bytes'), totalBytes: read('nodejs_heap_size_total_bytes') };
+}
+
+function memoryFloors(samples: readonly MemorySample[]): { early: MemoryFloor; late: MemoryFloor } {
+  const fifth = Math.max(1, Math.floor(samples.length / 5));
+  const floor = (part: readonly MemorySample[]): MemoryFloor => ({
+    rssMb: Math.min(...part.map((sample) => sample.rssMb)),
+    heapUsedMb: Math.min(...part.map((sample) => sample.heapUsedMb).filter((value) => !Number.isNaN(value))),
+  });
+  return { early: floor(samples.slice(0, fifth)), late: floor(samples.slice(-fifth)) };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function isTerminal(event: StreamEvent): boolean {

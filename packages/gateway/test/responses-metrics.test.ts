@@ -34,3 +34,23 @@ describe('what responses report to /metrics', () => {
     expect(samples.get('agentport_upstream_errors_total{code="provider_error"}')).toBe(1);
   });
 });
+
+describe('the process in /metrics', () => {
+  it("reports this process's memory and open descriptors, read when scraped", async () => {
+    const harness = await startGateway({ model: [] });
+    // The gateway runs in this test's process: its figures are this process's own.
+    const before = process.memoryUsage();
+    const samples = await scrape(harness.url);
+    const after = process.memoryUsage();
+
+    const rss = samples.get('process_resident_memory_bytes')!;
+    expect(rss).toBeGreaterThan(Math.min(before.rss, after.rss) * 0.8);
+    expect(rss).toBeLessThan(Math.max(before.rss, after.rss) * 1.2);
+    const used = samples.get('nodejs_heap_size_used_bytes')!;
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(samples.get('nodejs_heap_size_total_bytes')!);
+    expect(samples.get('nodejs_external_memory_bytes')).toBeGreaterThan(0);
+    // At least stdin, stdout, stderr and the gateway's listening socket.
+    expect(samples.get('process_open_fds')).toBeGreaterThanOrEqual(4);
+  });
+});

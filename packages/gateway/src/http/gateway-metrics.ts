@@ -1,4 +1,5 @@
 import { type CounterMetric, type HistogramMetric, MetricRegistry } from '@agentport/core';
+import { registerProcessMetrics } from './process-metrics.js';
 
 /** What the response runner reports while it runs a response. */
 export interface ResponseRunMetrics {
@@ -84,6 +85,7 @@ export class GatewayMetrics implements ResponseRunMetrics {
       registry.gauge('agentport_admission_queued', 'Responses waiting in the admission queue.', () => admission.queuedCount);
       registry.gauge('agentport_admission_limit', 'Responses this process admits at once now (maxRunningResponses, lower while the event loop lags).', () => admission.currentLimit);
     }
+    registerProcessMetrics(registry);
     // Every series shows from the first scrape, so a rate() over them never starts from a gap.
     this.tokens.inc({ kind: 'input' }, 0);
     this.tokens.inc({ kind: 'output' }, 0);

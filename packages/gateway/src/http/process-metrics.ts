@@ -1,0 +1,26 @@
+import { readdirSync } from 'node:fs';
+import type { MetricRegistry } from '@agentport/core';
+
+/**
+ * The process's memory and descriptors, under the names Prometheus' own Node clients use, read
+ * when scraped. RSS alone rises and falls with V8's collections (the heap grows to about twice
+ * what it holds before a full one); the heap's used size after a collection is what shows a leak.
+ */
+export function registerProcessMetrics(registry: MetricRegistry): void {
+  registry.gauge('process_resident_memory_bytes', 'Resident memory of this process, in bytes.', () => process.memoryUsage.rss());
+  registry.gauge('nodejs_heap_size_total_bytes', 'The size V8 reserved for the JavaScript heap, in bytes.', () => process.memoryUsage().heapTotal);
+  registry.gauge('nodejs_heap_size_used_bytes', 'The JavaScript heap in use, in bytes (live objects and garbage not yet collected).', () => process.memoryUsage().heapUsed);
+  registry.gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript ones (buffers among them), in bytes.', () => process.memoryUsage().external);
+  if (openDescriptors() !== undefined) {
+    registry.gauge('process_open_fds', 'Open file descriptors of this process (sockets, database files, pipes).', () => openDescriptors() ?? 0);
+  }
+}
+
+/** Linux only: the entries of /proc/self/fd (one of them the listing's own). */
+function openDescriptors(): number | undefined {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return undefined;
+  }
+}
