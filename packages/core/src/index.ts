@@ -13,3 +13,4 @@ export * from './kernel/index.js';
 export * from './config/index.js';
 export * from './metrics/index.js';
 export * from './live/index.js';
+export * from './tracing/index.js';

@@ -44,6 +44,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         routes: options.routes ?? [],
         signals: resolve.tryGet(TOKENS.ResponseSignals),
         keyLimits: resolve.tryGet(TOKENS.KeyLimits),
+        tracer: resolve.tryGet(TOKENS.Tracer),
       });
       const address = await handle.gateway.listen();
       ctx.logger.info({ url: address }, 'listening');

@@ -1,6 +1,6 @@
 import {
   type Agent, type IAgentModel, InProcessResponseSignals, JsonSchemaValidator, type Logger, type McpHost, type MetricRegistry, type ModelCatalog, type ResponseSignals, type SharedKeyLimits, type StateStore,
-  type ToolProvider, ToolLoopAgent, ToolRegistry, createLogger,
+  type ToolProvider, ToolLoopAgent, ToolRegistry, type Tracer, NOOP_TRACER, createLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
 import { ReasoningSeal } from './codex/reasoning-seal.js';
@@ -45,6 +45,8 @@ export interface GatewayParts {
   signals?: ResponseSignals;
   /** Per-key limits every process on the store holds together; absent: this process holds its own. */
   keyLimits?: SharedKeyLimits;
+  /** Where each response's spans go (`invoke_agent`, its model and tool calls); absent: nothing is traced. */
+  tracer?: Tracer;
 }
 
 /** A built gateway: the fastify app and its shared context, not yet listening. */
@@ -110,6 +112,7 @@ export class Gateway {
       metrics,
       runner: new ResponseRunner({
         store: parts.store, agents, tools, active, logger, metrics, signals, storeFaults, sharedEventsFlushMs: config.sharedEventsFlushMs,
+        tracer: parts.tracer ?? NOOP_TRACER,
         limits: { maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls, maxRunMs: config.maxRunSeconds * 1000 },
       }),
     };

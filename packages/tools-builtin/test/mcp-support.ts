@@ -57,6 +57,8 @@ export class HttpMcpTestServer {
   readonly calls: string[] = [];
   /** The `authorization` header of each POST. */
   readonly authorizations: Array<string | undefined> = [];
+  /** The `params._meta` of each `tools/call` (where a caller's trace context travels). */
+  readonly callMetas: Array<Record<string, unknown> | undefined> = [];
   private readonly sessions = new Map<string, StreamableHTTPServerTransport>();
 
   private constructor(private readonly server: http.Server, private readonly name: string) {}
@@ -96,6 +98,8 @@ export class HttpMcpTestServer {
     const sessionId = request.headers['mcp-session-id'];
     const body = request.method === 'POST' ? await readJson(request) : undefined;
     if (request.method === 'POST') this.authorizations.push(request.headers.authorization);
+    const message = body as { method?: string; params?: { _meta?: Record<string, unknown> } } | undefined;
+    if (message?.method === 'tools/call') this.callMetas.push(message.params?._meta);
     const known = typeof sessionId === 'string' ? this.sessions.get(sessionId) : undefined;
     if (known) return known.handleRequest(request, response, body);
     if (sessionId === undefined && request.method === 'POST' && isInitializeRequest(body)) {

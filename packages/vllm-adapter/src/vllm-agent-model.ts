@@ -270,7 +270,9 @@ export class VllmAgentModel implements IAgentModel {
         replica.inFlight += 1;
         try {
           body ??= await this.chatBody(request, scope.signal);
-          const response = await replica.client.postStream('/chat/completions', body, { signal: scope.signal, idleTimeoutMs });
+          const response = await replica.client.postStream('/chat/completions', body, {
+            signal: scope.signal, idleTimeoutMs, ...(options.headers ? { headers: options.headers } : {}),
+          });
           attempt: for await (const batch of readChatResponse(response, this.decoderFor(request), this.config.maxEventBytes)) {
             for (const event of batch) {
               if (event.type === 'error') {

@@ -31,6 +31,8 @@ export interface HttpCallOptions {
   idleTimeoutMs: number;
   /** The path is under the server's root, not under `/v1`: vLLM's own endpoints (`/tokenize`) sit beside the OpenAI ones. */
   fromServerRoot?: boolean;
+  /** More request headers (the call's trace context); they never replace the client's own. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The text of a response body as it arrives. Leaving the loop early destroys the request. */
@@ -158,7 +160,7 @@ export class VllmHttpClient {
   }
 
   private send(method: 'GET' | 'POST', path: string, body: string | undefined, options: HttpCallOptions, accept: string): InFlight {
-    const headers: http.OutgoingHttpHeaders = { accept, 'user-agent': 'agentport-vllm-adapter' };
+    const headers: http.OutgoingHttpHeaders = { ...options.headers, accept, 'user-agent': 'agentport-vllm-adapter' };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(body);

@@ -4,6 +4,7 @@ import type { Tool } from '../tools/tool.js';
 import type { AgentEvent } from './agent-event.js';
 import type { CompactionResult } from './conversation-compaction.js';
 import type { ClientToolBridge } from './client-tool-bridge.js';
+import type { TraceSpan } from '../tracing/tracer.js';
 
 /** One run's input: what the caller asked for, with the history already loaded. */
 export interface AgentRun {
@@ -53,6 +54,8 @@ export interface RunContext {
   responseId: string;
   /** When given, a client tool call waits for the caller's output instead of ending the run. */
   clientTools?: ClientToolBridge;
+  /** The run's span (the response's): its model and tool calls are traced as its children. */
+  span?: TraceSpan;
 }
 
 /** What counting a run's input tokens needs besides the run. */

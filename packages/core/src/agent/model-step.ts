@@ -6,6 +6,8 @@ import type { ModelFinishReason } from '../model/model-stream-event.js';
 import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
 import type { AgentEvent } from './agent-event.js';
 import { OpenItems } from './open-items.js';
+import { ModelCallTrace } from './model-call-trace.js';
+import type { TraceSpan } from '../tracing/tracer.js';
 
 export interface StepToolCall {
   callId: string;
@@ -36,6 +38,8 @@ export interface ModelStepOptions {
   holdText: boolean;
   /** The conversation the call belongs to, for a provider that routes by it. */
   session?: ModelSession;
+  /** The run's span: the call is traced as its child (`chat {model}`), and its trace context goes to the provider. */
+  span?: TraceSpan;
 }
 
 /**
@@ -52,26 +56,40 @@ export async function* streamModelStep(
   let usage: ModelUsage = ZERO_USAGE;
   let text = '';
   let structured: { text: string; value: unknown } | undefined;
+  const trace = ModelCallTrace.start(model, request, options.span);
 
   const stopped = async function* (error?: ModelError): AsyncGenerator<AgentEvent, ModelStepOutcome> {
     for (const event of open.close('incomplete')) yield event;
     const result = { items: open.done, usage };
-    if (options.signal.aborted || error?.code === 'cancelled') return { ...result, kind: 'cancelled' };
-    return { ...result, kind: 'failed', error: error ?? new ModelError('transport', 'model stream ended without a finish event') };
+    if (options.signal.aborted || error?.code === 'cancelled') {
+      trace?.end(usage, { code: 'cancelled', message: 'the run was cancelled' });
+      return { ...result, kind: 'cancelled' };
+    }
+    const failure = error ?? new ModelError('transport', 'model stream ended without a finish event');
+    trace?.end(usage, failure);
+    return { ...result, kind: 'failed', error: failure };
   };
 
+  const callOptions = {
+    signal: options.signal,
+    ...(options.session ? { session: options.session } : {}),
+    ...(trace ? { headers: trace.headers } : {}),
+  };
   try {
-    for await (const event of model.stream(request, { signal: options.signal, ...(options.session ? { session: options.session } : {}) })) {
+    for await (const event of model.stream(request, callOptions)) {
       if (options.signal.aborted) return yield* stopped();
       switch (event.type) {
         case 'reasoning-delta':
+          trace?.chunk();
           for (const agentEvent of open.reasoning(event.delta)) yield agentEvent;
           break;
         case 'text-delta':
+          trace?.chunk();
           text += event.delta;
           if (!options.holdText) for (const agentEvent of open.message(event.delta)) yield agentEvent;
           break;
         case 'tool-call-delta':
+          trace?.chunk();
           // Held back: a call is shown once the model port has validated it (the `tool-call`
           // event), so a call that is refused and retried never reaches a client that runs what it sees.
           break;
@@ -94,16 +112,20 @@ export async function* streamModelStep(
           break;
         case 'finish':
           for (const agentEvent of open.close('completed')) yield agentEvent;
+          trace?.end(usage, undefined, event.reason);
           return { kind: 'finished', reason: event.reason, text, calls, structured, items: open.done, usage };
         case 'error':
           return yield* stopped(event.error);
       }
     }
+    return yield* stopped();
   } catch (error) {
     if (options.signal.aborted) return yield* stopped();
     return yield* stopped(ModelError.is(error)
       ? error
       : new ModelError('transport', `model stream failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+  } finally {
+    // The run stopped reading (a shutdown left it for the next process): the span still ends.
+    trace?.end(usage, { code: 'cancelled', message: 'the run stopped reading the model call' });
   }
-  return yield* stopped();
 }

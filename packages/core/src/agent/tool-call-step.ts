@@ -44,7 +44,7 @@ export async function* handleToolCalls(
   if (serverCalls.length > input.callsLeft) return { end: 'max_tool_calls', serverCalls: 0 };
   if (serverCalls.length > 0) {
     const execution = yield* runServerTools(serverCalls, {
-      signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel: input.maxParallel,
+      signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel: input.maxParallel, ...(ctx.span ? { span: ctx.span } : {}),
     });
     produced.push(...execution.items);
     if (execution.kind === 'cancelled') return { end: 'cancelled', serverCalls: serverCalls.length };

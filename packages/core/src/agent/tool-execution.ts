@@ -4,6 +4,8 @@ import { Semaphore } from '../tools/semaphore.js';
 import type { ServerTool, ToolCallState, ToolResult } from '../tools/tool.js';
 import type { AgentEvent } from './agent-event.js';
 import type { StepToolCall } from './model-step.js';
+import { toolCallSpan } from '../tracing/gen-ai-attributes.js';
+import type { TraceSpan } from '../tracing/tracer.js';
 
 export interface ServerToolCall {
   call: StepToolCall;
@@ -19,6 +21,8 @@ export interface ToolExecutionOptions {
   responseId: string;
   /** Calls of one step running at once. */
   maxParallel: number;
+  /** The run's span: each call is traced as its child (`execute_tool {name}`). */
+  span?: TraceSpan;
 }
 
 export interface ToolExecutionOutcome {
@@ -120,18 +124,35 @@ async function execute(
 ): Promise<ToolResult> {
   if (!tool) return { output: `Error: there is no tool named "${call.name}"`, isError: true };
   let release: (() => void) | undefined;
+  let span: TraceSpan | undefined;
   try {
     release = await limit.acquire(options.signal);
-    return await tool.execute(call.input, {
+    // Traced from when it runs: a wait for a parallel slot is not the tool's time.
+    const { name, attributes } = toolCallSpan(call.name, call.callId);
+    span = options.span?.child(name, { kind: 'internal', attributes });
+    const result = await tool.execute(call.input, {
       signal: options.signal,
       tenant: options.tenant,
       responseId: options.responseId,
       callId: call.callId,
       emit: (progress) => events.push({ type: 'tool.progress', itemId, progress }),
+      ...(span ? { span } : {}),
     });
+    if (result.isError) span?.fail('tool_error', result.output.slice(0, 500));
+    return result;
   } catch (error) {
-    return { output: `Error: ${error instanceof Error ? error.message : String(error)}`, isError: true };
+    const message = error instanceof Error ? error.message : String(error);
+    span?.fail(options.signal.aborted ? 'cancelled' : errorCode(error), message);
+    return { output: `Error: ${message}`, isError: true };
   } finally {
+    span?.end();
     release?.();
   }
+}
+
+/** A thrown error's `code` when it has one (agentport's errors do), else its class name. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : 'error';
 }

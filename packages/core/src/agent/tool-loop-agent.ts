@@ -150,7 +150,7 @@ export class ToolLoopAgent implements Agent {
       // What the host made before the first step, then the calls this input approved or declined.
       for (const item of run.openingItems ?? []) yield* showItem(item, produced);
       const settled = yield* settleApprovals(run.history, run.input, tools.values(), produced, {
-        signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel, maxToolCalls,
+        signal: ctx.signal, tenant: ctx.tenant, responseId: ctx.responseId, maxParallel, maxToolCalls, ...(ctx.span ? { span: ctx.span } : {}),
       });
       if (settled.kind === 'cancelled') return yield { type: 'cancelled', usage };
       if (settled.kind === 'over_limit') return yield incomplete('max_tool_calls', usage);
@@ -178,6 +178,7 @@ export class ToolLoopAgent implements Agent {
         selfRenderingTools,
         holdText: run.output !== undefined,
         ...(session ? { session } : {}),
+        ...(ctx.span ? { span: ctx.span } : {}),
       });
       produced.push(...outcome.items);
       usage = addUsage(usage, outcome.usage);

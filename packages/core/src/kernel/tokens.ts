@@ -8,6 +8,7 @@ import type { MetricRegistry } from '../metrics/metric-registry.js';
 import type { ResponseSignals } from '../live/response-signals.js';
 import type { SharedKeyLimits } from '../live/shared-key-limits.js';
 import type { Logger } from './logger.js';
+import type { Tracer } from '../tracing/tracer.js';
 import { definePort } from './port-token.js';
 
 /** The ports plugins bind and consume. */
@@ -33,6 +34,8 @@ export const TOKENS = {
   Agent: definePort<Agent>('Agent', { providedBy: 'your own plugin, or ToolLoopAgent from @agentport/core', multiple: true }),
   Logger: definePort<Logger>('Logger', { providedBy: '@agentport/core (bound by createApp)' }),
   Metrics: definePort<MetricRegistry>('Metrics', { providedBy: '@agentport/core (bound by createApp)' }),
+  /** Optional: where spans go; without it nothing is traced (`NOOP_TRACER`). */
+  Tracer: definePort<Tracer>('Tracer', { providedBy: '@agentport/telemetry: telemetry()' }),
 } as const;
 
 // The port types of `McpHost`, reachable from the package root through this module.

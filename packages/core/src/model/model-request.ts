@@ -50,6 +50,8 @@ export interface CallOptions {
    * exist (some replica may hold them); false for a conversation's first turn.
    */
   session?: ModelSession;
+  /** Headers to send with the provider's request: the call's trace context (`traceparent`, `tracestate`). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ModelSession {

@@ -4,3 +4,4 @@ export * from './state-store-conformance/index.js';
 export * from './text-pieces.js';
 export * from './store-fixtures.js';
 export * from './recording-logger.js';
+export * from './recording-tracer.js';

@@ -71,6 +71,8 @@ export class ScriptedModel implements IAgentModel {
   readonly id: string;
   /** Every request received, in order, copied when received. */
   readonly requests: ModelRequest[] = [];
+  /** The headers each call was given (`CallOptions.headers`: its trace context), in order. */
+  readonly callHeaders: Array<Record<string, string>> = [];
   private readonly steps: ScriptedSteps;
   private readonly modelCapabilities: ModelCapabilities;
   private readonly validator = new JsonSchemaValidator();
@@ -93,6 +95,7 @@ export class ScriptedModel implements IAgentModel {
   stream(request: ModelRequest, options: CallOptions = {}): AsyncIterable<ModelStreamEvent> {
     const callIndex = this.requests.length;
     this.requests.push(structuredClone(request));
+    this.callHeaders.push({ ...options.headers });
     return this.play(this.stepFor(request, callIndex), request, options);
   }
 

@@ -1,5 +1,6 @@
 import type { Item, McpApprovalRequestItem } from '../items/item.js';
 import type { JsonSchema } from '../schema/json-schema.js';
+import type { TraceSpan } from '../tracing/tracer.js';
 
 /** What a running server tool can see and do. */
 export interface ToolContext {
@@ -11,6 +12,8 @@ export interface ToolContext {
   callId: string;
   /** Reports progress to the client while the tool runs (e.g. interpreter output). */
   emit(progress: ToolProgress): void;
+  /** The call's span: a tool that calls out passes `propagationHeaders()` on (MCP in `params._meta`). */
+  span?: TraceSpan;
 }
 
 export interface ToolProgress {

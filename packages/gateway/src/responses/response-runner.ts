@@ -1,6 +1,6 @@
 import {
   AgentportError, assertUniqueNames, type AgentEvent, type AgentRun, type ClientToolBridge, type CompactionResult, InvalidToolRequestError, type Item, type Logger,
-  type NewResponseRecord, newId, type ResponseSignals,
+  type NewResponseRecord, newId, type ResponseSignals, type SpanParent, type Tracer,
   type StateStore, StoreFaultError, type ToolRegistry, type Tool, ZERO_USAGE,
 } from '@agentport/core';
 import { ResponseEventEncoder, type ResponseStreamEvent } from '../encoder/response-event-encoder.js';
@@ -14,6 +14,7 @@ import { type ActiveResponses, LiveResponse } from './live-response.js';
 import { toResponseObject, requestEcho } from './response-object-builder.js';
 import { resolveInput } from './input-resolution.js';
 import type { InterruptedResponse } from './interrupted-response.js';
+import { endResponseSpan, startResponseSpan } from './response-trace.js';
 import { ResponsePersistence } from './response-persistence.js';
 import type { StoreFaults } from './store-faults.js';
 import { isUpstreamFailure } from './upstream-failure.js';
@@ -42,6 +43,8 @@ export interface ResponseRunnerDeps {
   sharedEventsFlushMs: number;
   /** Where endings the store refused wait for it to take writes again. */
   storeFaults: StoreFaults;
+  /** Where each response's spans go. */
+  tracer: Tracer;
 }
 
 export interface StartOptions {
@@ -57,6 +60,8 @@ export interface StartOptions {
   onFinished?: (response: ResponseObject, output: Item[], input: Item[]) => void;
   /** Lets a client tool call wait for the caller's output inside the response (the WebSocket tool loop). */
   clientTools?: ClientToolBridge;
+  /** The caller's trace context (its request's headers): the response's span continues that trace. */
+  traceParent?: SpanParent;
 }
 
 export interface RunHandle {
@@ -123,11 +128,16 @@ export class ResponseRunner {
     const logger = options.logger ?? this.deps.logger;
     const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger));
     const startedAt = performance.now();
+    const span = startResponseSpan(this.deps.tracer, {
+      agentName: agent.name, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: params.background,
+      ...(options.traceParent ? { parent: options.traceParent } : {}),
+    });
     const events = agent.run(run, {
-      signal: live.abort.signal, tenant, responseId: id,
+      signal: live.abort.signal, tenant, responseId: id, span,
       ...(options.clientTools ? { clientTools: options.clientTools } : {}),
     });
     const done = this.drive(live, encoder, persistence, events, startedAt, options).then((response) => {
+      endResponseSpan(span, response);
       this.report(response);
       options.onFinished?.(response, response.output, params.input);
       return response;
@@ -160,10 +170,16 @@ export class ResponseRunner {
     if (lastSequence >= 0) encoder.continueAfter(lastSequence);
     const logger = this.deps.logger.child({ responseId: id, tenant });
     const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger));
+    // A new trace: the caller's request that started it belonged to the previous process.
+    const span = startResponseSpan(this.deps.tracer, {
+      agentName: agent?.name ?? params.model, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: true,
+    });
+    span.setAttributes({ 'agentport.response.resumed': true });
     const events = agent
-      ? agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id })
+      ? agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id, span })
       : endedByRestart();
     const done = this.drive(live, encoder, persistence, events, performance.now(), { logger }, lastSequence >= 0).then((response) => {
+      endResponseSpan(span, response);
       this.report(response);
       return response;
     });

@@ -26,7 +26,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
 
     let handle: RunHandle;
     try {
-      handle = await ctx.runner.start(request.tenant, params, { logger: request.log });
+      handle = await ctx.runner.start(request.tenant, params, { logger: request.log, traceParent: { kind: 'remote', headers: request.headers } });
     } catch (error) {
       release();
       throw error;
@@ -109,6 +109,7 @@ async function streamResponse(
     // Headers go out with the first event, so a bad reference is still a plain 4xx.
     handle = await ctx.runner.start(request.tenant, params, {
       logger: request.log,
+      traceParent: { kind: 'remote', headers: request.headers },
       sink: (event: ResponseStreamEvent) => {
         openOnce();
         return sse.send(event);

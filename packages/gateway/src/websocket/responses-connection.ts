@@ -18,10 +18,14 @@ import type { Corkable } from './tick-cork.js';
 import { UnstoredResponses } from './unstored-responses.js';
 
 /**
- * Who the upgrade request authenticated as (every response on the connection is theirs), and
- * the `Host` it came to (for `mcp` tools naming this gateway's own `/v1/mcp`).
+ * Who the upgrade request authenticated as (every response on the connection is theirs), the
+ * `Host` it came to (for `mcp` tools naming this gateway's own `/v1/mcp`), and its trace context
+ * (each response on the connection continues the trace of the upgrade).
  */
-export type ConnectionIdentity = CallerIdentity & { host: string | undefined };
+export type ConnectionIdentity = CallerIdentity & {
+  host: string | undefined;
+  traceHeaders?: { traceparent?: string | string[] | undefined; tracestate?: string | string[] | undefined };
+};
 
 /** The `response.create` being worked on: its run once started, and whether a cancel came first. */
 interface CurrentRequest {
@@ -225,6 +229,7 @@ export class ResponsesConnection {
       current.bridge = bridge;
       const handle = await ctx.runner.start(identity.tenant, params, {
         extensions: frame.clientToolLoop,
+        ...(identity.traceHeaders ? { traceParent: { kind: 'remote', headers: identity.traceHeaders } } : {}),
         logger: this.log,
         ...(history ? { history } : {}),
         ...(bridge ? { clientTools: bridge } : {}),

@@ -46,7 +46,11 @@ export function registerResponsesWebSocket(app: FastifyInstance, ctx: GatewayCon
     }
     let identity: ConnectionIdentity;
     try {
-      identity = { ...await identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress), host: request.headers.host };
+      identity = {
+        ...await identifyCaller(ctx, request.headers.authorization, request.socket.remoteAddress),
+        host: request.headers.host,
+        traceHeaders: { traceparent: request.headers.traceparent, tracestate: request.headers.tracestate },
+      };
     } catch (error) {
       refuseUpgrade(socket, asApiError(error));
       return;

@@ -7,7 +7,8 @@ import { callOutputText, capText } from './mcp-call-output.js';
 
 /** What runs a server's tool calls (a hosted server's connection, or a `server_url` one). */
 export interface McpToolSource {
-  callTool(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult>;
+  /** `traceContext`: the call's `traceparent` / `tracestate`, sent in the request's `params._meta` as the MCP conventions of OpenTelemetry ask. */
+  callTool(name: string, args: Record<string, unknown>, signal: AbortSignal, traceContext?: Readonly<Record<string, string>>): Promise<CallToolResult>;
 }
 
 export interface McpCallToolOptions {
@@ -52,7 +53,8 @@ export function mcpCallTool(options: McpCallToolOptions): ServerTool {
     parameters: parametersOf(tool.input_schema),
     async execute(args: unknown, ctx: ToolContext): Promise<ToolResult> {
       try {
-        const result = await source.callTool(tool.name, argumentsOf(args), ctx.signal);
+        const traceContext = ctx.span?.propagationHeaders();
+        const result = await source.callTool(tool.name, argumentsOf(args), ctx.signal, traceContext && Object.keys(traceContext).length > 0 ? traceContext : undefined);
         const { text, isError } = callOutputText(result, maxOutputChars);
         if (!isError) return succeeded(text);
         return failed(text === '' ? 'the tool reported an error' : text);

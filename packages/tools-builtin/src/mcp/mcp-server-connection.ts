@@ -117,10 +117,10 @@ export class McpServerConnection {
    * exited, the server restarted and forgot the session, nothing listens) reconnects and is
    * sent once more; a call that may have reached the server is never repeated.
    */
-  async callTool(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  async callTool(name: string, args: Record<string, unknown>, signal: AbortSignal, traceContext?: Readonly<Record<string, string>>): Promise<CallToolResult> {
     const client = await this.requireClient(signal);
     try {
-      return await this.call(client, name, args, signal);
+      return await this.call(client, name, args, signal, traceContext);
     } catch (error) {
       if (signal.aborted) throw error;
       if (!neverDelivered(error)) {
@@ -128,7 +128,7 @@ export class McpServerConnection {
         throw error;
       }
       this.lost(client, `the connection was gone: ${describe(error)}`);
-      return await this.call(await this.requireClient(signal), name, args, signal);
+      return await this.call(await this.requireClient(signal), name, args, signal, traceContext);
     }
   }
 
@@ -292,8 +292,9 @@ export class McpServerConnection {
     this.refreshTimer = undefined;
   }
 
-  private async call(client: Client, name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
-    const result = await client.callTool({ name, arguments: args }, undefined, { signal, timeout: this.options.callTimeoutMs });
+  private async call(client: Client, name: string, args: Record<string, unknown>, signal: AbortSignal, traceContext?: Readonly<Record<string, string>>): Promise<CallToolResult> {
+    const params = { name, arguments: args, ...(traceContext ? { _meta: { ...traceContext } } : {}) };
+    const result = await client.callTool(params, undefined, { signal, timeout: this.options.callTimeoutMs });
     if ('content' in result && Array.isArray(result.content)) return result as CallToolResult;
     // A server on the 2024-10-07 protocol answers `{toolResult}`.
     return { content: [{ type: 'text', text: JSON.stringify('toolResult' in result ? result.toolResult : result) }] };

@@ -52,9 +52,9 @@ export class RemoteMcpServers {
         touch();
         return entry.connection.availableTools(waitMs, signal);
       },
-      callTool: (name, args, signal): Promise<CallToolResult> => {
+      callTool: (name, args, signal, traceContext): Promise<CallToolResult> => {
         touch();
-        return entry.connection.callTool(name, args, signal);
+        return entry.connection.callTool(name, args, signal, traceContext);
       },
     };
   }

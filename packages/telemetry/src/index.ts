@@ -1,0 +1,3 @@
+export { OtelTracer } from './otel-tracer.js';
+export { telemetry, type TelemetryOptions, tracesUrl } from './telemetry-plugin.js';
+export { TELEMETRY_CONFIG_DEFAULTS, type TelemetryConfig, telemetryConfigSchema } from './telemetry-config.js';
