@@ -14,6 +14,12 @@ export interface GatewayConfig {
   apiKeys: string[];
   /** A JSON file `{ "<key>": "<tenant>" }` with more keys. */
   apiKeysFile: string;
+  /** Keys that read usage reports (`GET /v1/organization/usage/completions`) of every tenant; they run no responses. */
+  adminKeys: string[];
+  /** ms between writes of the usage summed in memory to the store (at most this much is lost to a crash). */
+  usageFlushMs: number;
+  /** Tenant and model pairs with their own usage series in `/metrics`; more count under `_other`. */
+  usageMetricSeries: number;
   /** Requests per minute per key (or per client address when open); 0 turns the limit off. */
   requestsPerMinute: number;
   /** Responses running at once per key; more are a 429. */
@@ -152,6 +158,9 @@ export const gatewayConfigSchema = {
     },
     apiKeys: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'accepted keys as key or key:tenant (comma-separated in the env var); a key without a tenant is its own tenant; none here or in apiKeysFile: the API is open' },
     apiKeysFile: { type: 'string', default: '', description: 'a JSON file {"<key>": "<tenant>"} with more keys, read at start; empty: none' },
+    adminKeys: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'keys that read usage reports of every tenant (GET /v1/organization/usage/completions); they run no responses; none: the report is refused (403)' },
+    usageFlushMs: { type: 'integer', minimum: 100, default: 5_000, description: 'ms between writes of the usage summed in memory (per tenant, model and hour) to the store; a crash loses at most this much' },
+    usageMetricSeries: { type: 'integer', minimum: 1, default: 1_000, description: 'tenant and model pairs with their own agentport_usage_* series in /metrics; more count under tenant and model "_other"' },
     requestsPerMinute: {
       type: 'integer', minimum: 0, default: 0,
       description: 'requests per minute per key (per client address when open); more answer 429 with retry-after (counted in /metrics as agentport_requests_refused_total{reason="rate_limit"}); 0 (the default) turns the limit off, '

@@ -3,6 +3,7 @@ import {
   type ToolProvider, ToolLoopAgent, ToolRegistry, type Tracer, NOOP_TRACER, createLogger,
 } from '@agentport/core';
 import type { FastifyInstance } from 'fastify';
+import { UsageLedger } from './usage/usage-ledger.js';
 import { ReasoningSeal } from './codex/reasoning-seal.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './gateway-config.js';
 import { ApiKeyAuthenticator } from './http/api-key-authenticator.js';
@@ -82,6 +83,7 @@ export class Gateway {
       activeStreams: () => active.size, eventLoopLag, admission, storeFaults, ...(parts.metrics ? { registry: parts.metrics } : {}),
     });
     const auth = ApiKeyAuthenticator.fromConfig(config.apiKeys, config.apiKeysFile);
+    const usage = new UsageLedger(parts.store, { flushMs: config.usageFlushMs, maxMetricSeries: config.usageMetricSeries, logger, registry: metrics.registry });
     const validator = new JsonSchemaValidator();
     const hostedToolTypes = tools?.hostedToolTypes ?? new Set<string>();
     const reasoningSeal = ReasoningSeal.fromConfig(config.reasoningEncryptionKey, logger);
@@ -110,9 +112,10 @@ export class Gateway {
       },
       logger,
       metrics,
+      usage,
       runner: new ResponseRunner({
         store: parts.store, agents, tools, active, logger, metrics, signals, storeFaults, sharedEventsFlushMs: config.sharedEventsFlushMs,
-        tracer: parts.tracer ?? NOOP_TRACER,
+        tracer: parts.tracer ?? NOOP_TRACER, usage,
         limits: { maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls, maxRunMs: config.maxRunSeconds * 1000 },
       }),
     };
@@ -179,6 +182,8 @@ export class Gateway {
       await Promise.all(running.map((live) => live.whenFinished()));
     }
     await closing;
+    // After the last responses ended: their usage is in the store before it closes.
+    await this.context.usage.close();
     await this.context.storeFaults.close();
     await this.probe?.close();
   }

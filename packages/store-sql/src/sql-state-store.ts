@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, Logger, NewResponseRecord, Page, PageRequest, ResponseEnding,
-  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent,
+  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent, UsageHour, UsageQuery,
 } from '@agentport/core';
 import { NotFoundError, StoreFaultError, type StoreFaultKind, TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +22,7 @@ import {
   readResponse, resolveDestination, truncateEventRows,
 } from './store-queries.js';
 import { appendProgress } from './response-progress.js';
+import { addUsageHours, readUsageHours } from './usage-hours.js';
 
 /** How a message says each fault. */
 const FAULT_WORDS: Readonly<Record<StoreFaultKind, string>> = {
@@ -157,6 +158,15 @@ export abstract class SqlStateStore implements StateStore {
       const response = await findResponse(db, tenant, responseId, locking);
       if (response) await truncateEventRows(db, response.seq, responseId, after);
     });
+  }
+
+  async addUsage(hours: readonly UsageHour[]): Promise<void> {
+    if (hours.length === 0) return;
+    return this.#write((db) => addUsageHours(db, hours));
+  }
+
+  async readUsage(query: UsageQuery): Promise<UsageHour[]> {
+    return this.#read((db) => readUsageHours(db, query));
   }
 
   async deleteResponse(tenant: string, id: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Item } from '../items/item.js';
+import { isToolResultItem } from '../items/tool-result-item.js';
 import type { Tool } from '../tools/tool.js';
 import type { StepToolCall } from './model-step.js';
 
@@ -12,11 +13,6 @@ export interface ResumedProgress {
   unanswered: StepToolCall[];
 }
 
-/** Items that carry a tool's result: a function's output, or a hosted call that renders its own item. */
-function isToolResult(item: Item): boolean {
-  if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') return true;
-  return item.type.endsWith('_call') && item.type !== 'function_call' && item.type !== 'custom_tool_call';
-}
 
 /**
  * The progress in a stored output. A completed call is never run again: only calls without an
@@ -28,7 +24,7 @@ export function resumedProgress(output: readonly Item[], tools: ReadonlyMap<stri
   let inResults = false;
   const answered = new Set<string>();
   for (const item of output) {
-    const result = isToolResult(item);
+    const result = isToolResultItem(item);
     if (result) toolCalls += 1;
     if (result && !inResults) stepsTaken += 1;
     inResults = result;

@@ -5,6 +5,7 @@ import type {
   ResponseEnding, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
 } from './records.js';
 import type { StateStore } from './state-store.js';
+import { addUsageTotals, type UsageHour, type UsageQuery } from './usage-records.js';
 
 /** An item and the (at most one) response list and conversation that hold it. */
 interface StoredItem {
@@ -38,6 +39,8 @@ class TenantSpace {
  */
 export class MemoryStateStore implements StateStore {
   readonly #tenants = new Map<string, TenantSpace>();
+  /** Usage by hour, tenant and model (`usageKey`). */
+  readonly #usage = new Map<string, UsageHour>();
 
   async createResponse(record: NewResponseRecord, inputItems: readonly Item[] = []): Promise<ResponseRecord> {
     const space = this.#space(record.tenant);
@@ -215,6 +218,22 @@ export class MemoryStateStore implements StateStore {
     return structuredClone(events);
   }
 
+  async addUsage(hours: readonly UsageHour[]): Promise<void> {
+    for (const hour of hours) {
+      const key = usageKey(hour);
+      const stored = this.#usage.get(key);
+      if (stored) addUsageTotals(stored, hour);
+      else this.#usage.set(key, { ...hour });
+    }
+  }
+
+  async readUsage(query: UsageQuery): Promise<UsageHour[]> {
+    return [...this.#usage.values()]
+      .filter((hour) => hour.hourStart >= query.from && hour.hourStart < query.to && (query.tenant === undefined || hour.tenant === query.tenant))
+      .sort((a, b) => a.hourStart - b.hourStart || compareText(a.tenant, b.tenant) || compareText(a.model, b.model))
+      .map((hour) => ({ ...hour }));
+  }
+
   async close(): Promise<void> {
     // Nothing to release: the data lives as long as the object.
   }
@@ -342,4 +361,13 @@ function pageOf(space: TenantSpace, ids: readonly string[], request: PageRequest
     lastId: data.at(-1)?.id ?? null,
     hasMore: at >= 0 && at < ids.length,
   };
+}
+
+function usageKey(hour: UsageHour): string {
+  return JSON.stringify([hour.hourStart, hour.tenant, hour.model]);
+}
+
+/** Ordinal order (the SQL stores' binary collation), not the locale's. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
   ResponseEnding, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
 } from './records.js';
+import type { UsageHour, UsageQuery } from './usage-records.js';
 
 /**
  * Where responses, conversations, items and event logs live. Every read and write takes the
@@ -71,6 +72,14 @@ export interface StateStore {
   appendEvents(tenant: string, responseId: string, events: readonly StoredEvent[]): Promise<void>;
   /** The stored events with a sequence number above `after` (all when not given), in order. */
   readEvents(tenant: string, responseId: string, after?: number): Promise<StoredEvent[] | undefined>;
+
+  /**
+   * Adds usage to the hours it belongs to (one row per tenant, model and hour, summed in place),
+   * in one transaction. The gateway sums in memory and calls this every few seconds, not per response.
+   */
+  addUsage(hours: readonly UsageHour[]): Promise<void>;
+  /** The stored hours of `query`'s range, by hour, tenant and model. */
+  readUsage(query: UsageQuery): Promise<UsageHour[]>;
 
   /** Releases connections and timers. */
   close(): Promise<void>;

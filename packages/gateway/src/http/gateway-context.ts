@@ -1,3 +1,4 @@
+import type { UsageLedger } from '../usage/usage-ledger.js';
 import type { JsonSchemaValidator, Logger, McpHost, ModelCatalog, ResponseSignals, StateStore, ToolRegistry } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import type { GatewayConfig } from '../gateway-config.js';
@@ -42,6 +43,8 @@ export interface GatewayContext {
   logger: Logger;
   /** Prometheus metrics, served at `/metrics`. */
   metrics: GatewayMetrics;
+  /** Usage per tenant and model, in `/metrics` and stored by hour for usage reports. */
+  usage: UsageLedger;
 }
 
 declare module 'fastify' {

@@ -10,6 +10,8 @@ import { installErrorHandling } from './error-handler.js';
 import { answerClientError, answerRouterError } from './framework-errors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { newRequestId } from './request-id.js';
+import { registerOrganizationUsage } from '../routes/organization-usage.js';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 
 /** Registers routes (and hooks) inside the authenticated `/v1` scope; paths are relative to `/v1`. */
 export type RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext) => void;
@@ -53,6 +55,8 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   });
 
   registerOperationRoutes(app, ctx);
+  // Outside the `/v1` scope's tenant-key hook: it takes an admin key.
+  registerOrganizationUsage(app, ctx, new ApiKeyAuthenticator(new Map(ctx.config.adminKeys.map((key) => [key, 'admin']))));
   await app.register(async (v1) => {
     v1.addHook('onRequest', async (request) => {
       const caller = await identifyCaller(ctx, request.headers.authorization, request.ip);

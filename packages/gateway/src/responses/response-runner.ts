@@ -15,6 +15,8 @@ import { toResponseObject, requestEcho } from './response-object-builder.js';
 import { resolveInput } from './input-resolution.js';
 import type { InterruptedResponse } from './interrupted-response.js';
 import { endResponseSpan, startResponseSpan } from './response-trace.js';
+import { billedUsage } from '../usage/billed-usage.js';
+import type { UsageLedger } from '../usage/usage-ledger.js';
 import { ResponsePersistence } from './response-persistence.js';
 import type { StoreFaults } from './store-faults.js';
 import { isUpstreamFailure } from './upstream-failure.js';
@@ -45,6 +47,8 @@ export interface ResponseRunnerDeps {
   storeFaults: StoreFaults;
   /** Where each response's spans go. */
   tracer: Tracer;
+  /** Where each ended response's usage is counted, per tenant and model. */
+  usage?: UsageLedger;
 }
 
 export interface StartOptions {
@@ -138,7 +142,7 @@ export class ResponseRunner {
     });
     const done = this.drive(live, encoder, persistence, events, startedAt, options).then((response) => {
       endResponseSpan(span, response);
-      this.report(response);
+      this.report(response, tenant, agent.name, startedAt);
       options.onFinished?.(response, response.output, params.input);
       return response;
     });
@@ -178,9 +182,10 @@ export class ResponseRunner {
     const events = agent
       ? agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id, span })
       : endedByRestart();
-    const done = this.drive(live, encoder, persistence, events, performance.now(), { logger }, lastSequence >= 0).then((response) => {
+    const resumedAt = performance.now();
+    const done = this.drive(live, encoder, persistence, events, resumedAt, { logger }, lastSequence >= 0).then((response) => {
       endResponseSpan(span, response);
-      this.report(response);
+      this.report(response, tenant, agent?.name ?? params.model, resumedAt);
       return response;
     });
     return { id, live, initial, done };
@@ -380,7 +385,9 @@ export class ResponseRunner {
     return [...events.slice(0, -1), failed];
   }
 
-  private report(response: ResponseObject): void {
+  /** An ended response's usage and failure, to the metrics and the usage ledger. */
+  private report(response: ResponseObject, tenant: string, model: string, startedAt: number): void {
+    this.deps.usage?.note({ tenant, model, endedAt: Math.floor(Date.now() / 1000), usage: billedUsage(response, performance.now() - startedAt) });
     const metrics = this.deps.metrics;
     if (!metrics) return;
     if (response.usage) metrics.addTokens(response.usage.input_tokens, response.usage.output_tokens);

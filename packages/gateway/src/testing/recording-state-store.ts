@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest, ResponseEnding,
-  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent,
+  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent, UsageHour, UsageQuery,
 } from '@agentport/core';
 
 /**
@@ -11,6 +11,8 @@ import type {
 export class RecordingStateStore implements StateStore {
   /** Write calls, by method name. */
   readonly writes = new Map<string, number>();
+  /** `addUsage` calls (the gateway's usage ledger flushing). */
+  usageWrites = 0;
   private readonly created: Array<{ tenant: string; id: string }> = [];
   private hold: { reached: () => void; released: Promise<void> } | undefined;
 
@@ -154,6 +156,16 @@ export class RecordingStateStore implements StateStore {
 
   readEvents(tenant: string, responseId: string, after?: number): Promise<StoredEvent[] | undefined> {
     return this.inner.readEvents(tenant, responseId, after);
+  }
+
+  /** Usage is not a response's content (a `store: false` response is billed too): counted apart, in `usageWrites`. */
+  addUsage(hours: readonly UsageHour[]): Promise<void> {
+    this.usageWrites += 1;
+    return this.inner.addUsage(hours);
+  }
+
+  readUsage(query: UsageQuery): Promise<UsageHour[]> {
+    return this.inner.readUsage(query);
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@ import { ItemEntity } from './item-entity.js';
 import { ResponseEntity } from './response-entity.js';
 import { ResponseEventEntity } from './response-event-entity.js';
 import { StoreInstanceEntity } from './store-instance-entity.js';
+import { UsageHourEntity } from './usage-hour-entity.js';
 
 /**
  * The entities of every SQL store. They name no driver: strings are `text` and JSON is `json`
@@ -10,4 +11,4 @@ import { StoreInstanceEntity } from './store-instance-entity.js';
  * read them alike. Each driver's shipped migrations build the schema; it is never generated at
  * run time.
  */
-export const STORE_ENTITIES = [ConversationEntity, ResponseEntity, ItemEntity, ResponseEventEntity, StoreInstanceEntity] as const;
+export const STORE_ENTITIES = [ConversationEntity, ResponseEntity, ItemEntity, ResponseEventEntity, StoreInstanceEntity, UsageHourEntity] as const;

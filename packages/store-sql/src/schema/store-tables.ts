@@ -67,10 +67,24 @@ export interface StoreInstanceRow {
   heartbeat_at: number;
 }
 
+export interface UsageHourRow {
+  hour_start: number;
+  tenant: string;
+  model: string;
+  responses: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  reasoning_tokens: number;
+  tool_calls: number;
+  run_ms: number;
+}
+
 export interface StoreTables {
   conversations: ConversationRow;
   responses: ResponseRow;
   items: ItemRow;
   response_events: ResponseEventRow;
   store_instances: StoreInstanceRow;
+  usage_hours: UsageHourRow;
 }

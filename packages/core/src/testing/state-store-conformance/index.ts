@@ -23,6 +23,7 @@ import { itemCases } from './items.js';
 import { pagingCases } from './paging.js';
 import { responseCases } from './responses.js';
 import { tenantIsolationCases } from './tenant-isolation.js';
+import { usageCases } from './usage.js';
 
 export interface StateStoreConformanceOptions {
   /** Runs after each case, once the store is closed (e.g. to remove a database file). */
@@ -62,5 +63,6 @@ export function runStateStoreConformance(
     eventLogCases(currentStore);
     createdFinishedCases(currentStore);
     copyCases(currentStore);
+    usageCases(currentStore);
   });
 }
