@@ -2,8 +2,9 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { StoreFaults } from '../responses/store-faults.js';
 import { StoreFaultError } from '@agentport/core';
 import { ApiError, invalidRequest, payloadTooLarge, storeUnavailable } from '../errors.js';
+import { anthropicErrorBody, isMessagesRoute } from '../messages/anthropic-error.js';
 
-/** Every error leaves as the OpenAI error body with the right status; a 500 never shows internals. */
+/** Every error leaves as the OpenAI error body (Anthropic's on `/v1/messages`) with the right status; a 500 never shows internals. */
 export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number, storeFaults?: StoreFaults): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (StoreFaultError.is(error)) storeFaults?.note(error);
@@ -11,12 +12,17 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     if (api.status >= 500) request.log.error({ err: error }, 'request failed');
     // fastify closes after any body-parsing error; a body read to its end leaves the connection usable.
     if (api.code === 'request_too_large' && api.headers.connection === undefined) reply.removeHeader('connection');
-    void reply.status(api.status).headers(api.headers).send(api.toBody());
+    void reply.status(api.status).headers(api.headers).send(bodyFor(request.url, api));
   });
   app.setNotFoundHandler((request, reply) => {
     const api = new ApiError(404, 'not_found_error', 'not_found', `Unknown route: ${request.method} ${request.url.split('?')[0]}`);
-    void reply.status(404).send(api.toBody());
+    void reply.status(404).send(bodyFor(request.url, api));
   });
+}
+
+/** Anthropic's clients on `/v1/messages` get Anthropic's error body; everyone else OpenAI's. */
+function bodyFor(url: string, api: ApiError): unknown {
+  return isMessagesRoute(url) ? anthropicErrorBody(api) : api.toBody();
 }
 
 function toApiError(error: FastifyError, bodyLimitBytes: number): ApiError {

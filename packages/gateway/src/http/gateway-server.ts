@@ -59,7 +59,10 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   registerOrganizationUsage(app, ctx, new ApiKeyAuthenticator(new Map(ctx.config.adminKeys.map((key) => [key, 'admin']))));
   await app.register(async (v1) => {
     v1.addHook('onRequest', async (request) => {
-      const caller = await identifyCaller(ctx, request.headers.authorization, request.ip);
+      // Anthropic's clients may send the key as `x-api-key` instead of a bearer token.
+      const apiKey = request.headers['x-api-key'];
+      const authorization = request.headers.authorization ?? (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined);
+      const caller = await identifyCaller(ctx, authorization, request.ip);
       request.tenant = caller.tenant;
       request.apiKeyId = caller.apiKeyId;
     });

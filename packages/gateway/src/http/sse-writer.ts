@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 
 /**
  * Writes Responses events as SSE (`event: <type>` / `data: <json>`). The events of one tick
@@ -36,7 +35,8 @@ export class SseWriter {
     this.raw.flushHeaders();
   }
 
-  send(event: ResponseStreamEvent): Promise<void> | undefined {
+  /** Any event with a `type` (Responses events, Anthropic's Messages events): `event: <type>` and its JSON. */
+  send(event: { readonly type: string }): Promise<void> | undefined {
     if (this.isClosed) return undefined;
     this.pending += `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     if (!this.flushScheduled) {

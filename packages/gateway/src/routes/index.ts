@@ -3,6 +3,7 @@ import { registerCompactRoute } from './compact.js';
 import { registerConversationRoutes } from './conversations.js';
 import { registerInputTokensRoute } from './input-tokens.js';
 import { registerMcpRoutes } from './mcp.js';
+import { registerMessagesRoutes } from './messages.js';
 import { registerModelRoutes } from './models.js';
 import { registerResponseRoutes } from './responses.js';
 
@@ -14,4 +15,5 @@ export const V1_ROUTES: readonly RouteRegistrar[] = [
   registerConversationRoutes,
   registerModelRoutes,
   registerMcpRoutes,
+  registerMessagesRoutes,
 ];

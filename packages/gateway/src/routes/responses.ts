@@ -6,6 +6,7 @@ import type { GatewayContext } from '../http/gateway-context.js';
 import { parsePageQuery, toListBody } from '../http/page-query.js';
 import { takeRunSlot } from '../http/run-slot.js';
 import { SseWriter } from '../http/sse-writer.js';
+import { cancelOnDisconnect, whileConnected } from '../http/client-connection.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
 import type { RunHandle } from '../responses/response-runner.js';
 import { cancelElsewhere, followStoredEvents } from '../responses/remote-response.js';
@@ -171,23 +172,4 @@ function parseStartingAfter(value: string | undefined): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < -1) throw invalidRequest('starting_after', "'starting_after' must be a sequence number.");
   return number;
-}
-
-/**
- * A client that goes away before a foreground response ends cancels it (and its upstream call),
- * also when it went away while the request was still being checked and stored.
- */
-/** Aborted when the client's connection closes before the answer is done (it waited, then left). */
-function whileConnected(reply: FastifyReply): AbortSignal {
-  const connected = new AbortController();
-  reply.raw.once('close', () => connected.abort(new Error('the client closed the connection')));
-  return connected.signal;
-}
-
-function cancelOnDisconnect(reply: FastifyReply, handle: RunHandle): void {
-  const cancel = () => {
-    if (!handle.live.isFinished) handle.live.abort.abort();
-  };
-  if (reply.raw.destroyed || reply.raw.socket?.destroyed) cancel();
-  else reply.raw.once('close', cancel);
 }
