@@ -19,7 +19,8 @@ export function createdFinishedCases(currentStore: () => StateStore): void {
       const earlier = userMessage('said before');
       const input = [userMessage('question'), functionCallOutput(newId('call'), 'result')];
       for (const tenant of [combined, separate]) {
-        await store.createConversation(sampleConversationRecord(tenant, { id: ids.conversation }));
+        // One creation time for both: two clock reads may fall on either side of a second.
+        await store.createConversation(sampleConversationRecord(tenant, { id: ids.conversation, createdAt: 1000 }));
         await store.appendItems(tenant, { kind: 'conversation', conversationId: ids.conversation }, [earlier]);
       }
 
@@ -47,7 +48,8 @@ export function createdFinishedCases(currentStore: () => StateStore): void {
       const lastStep = [reasoning('thinking'), assistantMessage('answer')];
       const patch = { status: 'completed' as const, usage: { total_tokens: 12 }, completedAt: 2000 };
       for (const tenant of [combined, separate]) {
-        await store.createConversation(sampleConversationRecord(tenant, { id: ids.conversation }));
+        // One creation time for both: two clock reads may fall on either side of a second.
+        await store.createConversation(sampleConversationRecord(tenant, { id: ids.conversation, createdAt: 1000 }));
         await store.createResponse(sampleResponseRecord(tenant, { id: ids.response, conversationId: ids.conversation, createdAt: 1000 }), input);
         // A step flushed before the end, as a running response does.
         await appendTo(store, tenant, ids.response, 'output', firstStep);
