@@ -1,7 +1,8 @@
 import { ModelError } from '@agentport/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { contextLengthExceeded, upstreamFailed } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
+import type { CreateResponseParams } from '../request/create-response-params.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
 
 /**
@@ -14,20 +15,29 @@ import { parseCreateResponse } from '../request/parse-create-response.js';
 export function registerInputTokensRoute(app: FastifyInstance, ctx: GatewayContext): void {
   app.post('/responses/input_tokens', async (request, reply) => {
     const params = parseCreateResponse(withDefaultModel(request.body, ctx.agents.defaultModelName), ctx.parseOptions, request.headers.host);
-    const abort = new AbortController();
-    const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
-    reply.raw.once('close', onClose);
-    try {
-      const inputTokens = await ctx.runner.countInputTokens(request.tenant, params, abort.signal);
-      return reply.send({ object: 'response.input_tokens', input_tokens: inputTokens });
-    } catch (error) {
-      if (!ModelError.is(error)) throw error;
-      if (error.code === 'context_length_exceeded') throw contextLengthExceeded(error.message);
-      throw upstreamFailed(error.code, `Could not count the input tokens: ${error.message}`);
-    } finally {
-      reply.raw.off('close', onClose);
-    }
+    const inputTokens = await countInputTokens(ctx, request.tenant, params, reply);
+    return reply.send({ object: 'response.input_tokens', input_tokens: inputTokens });
   });
+}
+
+/**
+ * The input tokens of a request's first model call, as its agent's model counts them; the count
+ * stops when the client leaves, and a model's failure is the API error it calls for. Shared with
+ * Anthropic's `count_tokens`.
+ */
+export async function countInputTokens(ctx: GatewayContext, tenant: string, params: CreateResponseParams, reply: FastifyReply): Promise<number> {
+  const abort = new AbortController();
+  const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
+  reply.raw.once('close', onClose);
+  try {
+    return await ctx.runner.countInputTokens(tenant, params, abort.signal);
+  } catch (error) {
+    if (!ModelError.is(error)) throw error;
+    if (error.code === 'context_length_exceeded') throw contextLengthExceeded(error.message);
+    throw upstreamFailed(error.code, `Could not count the input tokens: ${error.message}`);
+  } finally {
+    reply.raw.off('close', onClose);
+  }
 }
 
 function withDefaultModel(body: unknown, model: string | undefined): unknown {

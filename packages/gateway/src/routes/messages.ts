@@ -1,4 +1,3 @@
-import { ModelError } from '@agentport/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contextLengthExceeded, upstreamFailed } from '../errors.js';
 import { cancelOnDisconnect, whileConnected } from '../http/client-connection.js';
@@ -10,6 +9,7 @@ import { type MessagesRequest, parseMessagesRequest } from '../messages/messages
 import { parseCreateResponse } from '../request/parse-create-response.js';
 import type { RunHandle } from '../responses/response-runner.js';
 import { isUpstreamFailure } from '../responses/upstream-failure.js';
+import { countInputTokens } from './input-tokens.js';
 
 /**
  * Anthropic's Messages API over the same agents: `POST /v1/messages` (a `message`, or with
@@ -17,8 +17,9 @@ import { isUpstreamFailure } from '../responses/upstream-failure.js';
  * as `x-api-key` or a bearer token; errors take Anthropic's shape. Nothing is stored.
  */
 export function registerMessagesRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+  const signatureOpens = (signature: string) => ctx.reasoningSeal.open(signature) !== undefined;
   app.post('/messages', async (request, reply) => {
-    const messages = parseMessagesRequest(request.body, { signatureOpens: (signature) => ctx.reasoningSeal.open(signature) !== undefined });
+    const messages = parseMessagesRequest(request.body, { signatureOpens });
     const params = parseCreateResponse(messages.body, ctx.parseOptions, request.headers.host);
     const release = await takeRunSlot(ctx, request.apiKeyId, whileConnected(reply));
     let handle: RunHandle;
@@ -62,19 +63,8 @@ export function registerMessagesRoutes(app: FastifyInstance, ctx: GatewayContext
   });
 
   app.post('/messages/count_tokens', async (request: FastifyRequest, reply: FastifyReply) => {
-    const messages: MessagesRequest = parseMessagesRequest(request.body, { counting: true, signatureOpens: (signature) => ctx.reasoningSeal.open(signature) !== undefined });
+    const messages: MessagesRequest = parseMessagesRequest(request.body, { counting: true, signatureOpens });
     const params = parseCreateResponse(messages.body, ctx.parseOptions, request.headers.host);
-    const abort = new AbortController();
-    const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
-    reply.raw.once('close', onClose);
-    try {
-      return reply.send({ input_tokens: await ctx.runner.countInputTokens(request.tenant, params, abort.signal) });
-    } catch (error) {
-      if (!ModelError.is(error)) throw error;
-      if (error.code === 'context_length_exceeded') throw contextLengthExceeded(error.message);
-      throw upstreamFailed(error.code, `Could not count the input tokens: ${error.message}`);
-    } finally {
-      reply.raw.off('close', onClose);
-    }
+    return reply.send({ input_tokens: await countInputTokens(ctx, request.tenant, params, reply) });
   });
 }
