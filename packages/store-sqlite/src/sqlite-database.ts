@@ -11,11 +11,11 @@ import type { SqliteStoreConfig } from './store-config.js';
 /** SQLite's name for a database that lives in the connection only. */
 export const IN_MEMORY_PATH = ':memory:';
 
-export type SqliteConnectionSettings = Pick<SqliteStoreConfig, 'path' | 'busyTimeoutMs' | 'synchronous'>;
+export type SqliteConnectionSettings = Pick<SqliteStoreConfig, 'path' | 'busyTimeoutMs' | 'synchronous' | 'cacheSizeMb'>;
 
 /**
  * Opens the ORM on the database file (creating its directory) and applies the connection
- * settings: a busy timeout, WAL for a file, `synchronous`. Foreign keys are switched on by
+ * settings: a busy timeout, WAL for a file, `synchronous`, the page cache's size. Foreign keys are switched on by
  * MikroORM's SQLite connection itself. Nothing of the schema is touched here.
  */
 export async function openSqliteOrm(settings: SqliteConnectionSettings, logger?: Logger): Promise<MikroORM> {
@@ -40,6 +40,8 @@ export async function openSqliteOrm(settings: SqliteConnectionSettings, logger?:
       }
     }
     await db.run(`pragma synchronous = ${settings.synchronous === 'full' ? 'full' : 'normal'}`);
+    // A negative cache_size is KiB, not pages.
+    await db.run(`pragma cache_size = ${-Math.trunc(settings.cacheSizeMb) * 1024}`);
   } catch (error) {
     await orm.close(true);
     throw error;

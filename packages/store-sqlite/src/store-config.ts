@@ -18,6 +18,12 @@ export interface SqliteStoreConfig extends SqlStoreSettings {
    * the last commits. `full`: not even those, at the cost of a sync per commit.
    */
   synchronous: SynchronousMode;
+  /**
+   * The most the connection's page cache holds, in MiB. SQLite fills it as the database is read
+   * and written and keeps it, so it is part of the process's resident memory once the file is
+   * bigger than it: a bound an operator sizes, not growth.
+   */
+  cacheSizeMb: number;
 }
 
 export const SQLITE_STORE_DEFAULTS: Readonly<SqliteStoreConfig> = Object.freeze({
@@ -25,6 +31,8 @@ export const SQLITE_STORE_DEFAULTS: Readonly<SqliteStoreConfig> = Object.freeze(
   ...SQL_STORE_SETTING_DEFAULTS,
   busyTimeoutMs: 5_000,
   synchronous: 'normal',
+  // better-sqlite3's own build default, named here so it is visible and can be lowered.
+  cacheSizeMb: 16,
 });
 
 /** The plugin's config schema; the kernel fills in the defaults and derives the env names from the keys. */
@@ -51,6 +59,12 @@ export const sqliteStoreConfigSchema: JsonSchema = {
       enum: ['normal', 'full'],
       default: SQLITE_STORE_DEFAULTS.synchronous,
       description: 'normal: durable across process crashes; full: also across power loss, slower',
+    },
+    cacheSizeMb: {
+      type: 'integer',
+      minimum: 1,
+      default: SQLITE_STORE_DEFAULTS.cacheSizeMb,
+      description: 'MiB of database pages the connection keeps in memory (SQLite page cache); resident once filled',
     },
   },
 };

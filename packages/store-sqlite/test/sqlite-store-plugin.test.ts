@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, createApp, silentLogger, TOKENS } from '@agentport/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_TABLE, SQLITE_STORE_DEFAULTS, SchemaTooNewError, SqliteStateStore, sqliteStore } from '../src/index.js';
+import { openSqliteOrm } from '../src/sqlite-database.js';
 import { openRawDatabase } from './raw-database.js';
 import { responseRecord, temporaryDirectory } from './store-fixtures.js';
 
@@ -39,11 +40,24 @@ describe('sqliteStore() plugin', () => {
       purgeBatchSize: 500,
       busyTimeoutMs: 5000,
       synchronous: 'normal',
+      cacheSizeMb: 16,
       recoverOnStart: true,
       leaseSeconds: 30,
     });
     // Never started, so nothing was created.
     await app.stop();
+  });
+
+  it('opens the connection with the configured page cache, busy timeout and sync mode', async () => {
+    const orm = await openSqliteOrm({ path: dir.file('pragmas.db'), busyTimeoutMs: 1234, synchronous: 'full', cacheSizeMb: 3 });
+    const connection = orm.em.getConnection();
+    const pragma = async (name: string) => Object.values((await connection.execute<Record<string, unknown>[]>(`pragma ${name}`))[0] ?? {})[0];
+    // A negative cache_size is in KiB: 3 MiB.
+    expect(await pragma('cache_size')).toBe(-3 * 1024);
+    expect(await pragma('busy_timeout')).toBe(1234);
+    expect(await pragma('synchronous')).toBe(2);
+    expect(await pragma('journal_mode')).toBe('wal');
+    await orm.close(true);
   });
 
   it('reports every bad value at once, by env name', async () => {
@@ -58,6 +72,7 @@ describe('sqliteStore() plugin', () => {
 
   it('gives options set in code the same checks as the plugin config', () => {
     expect(() => new SqliteStateStore({ purgeBatchSize: 0, busyTimeoutMs: -1 })).toThrow(ConfigError);
+    expect(() => new SqliteStateStore({ cacheSizeMb: 0 })).toThrow(/cacheSizeMb/);
     expect(() => new SqliteStateStore({ path: '' })).toThrow(/path/);
     expect(() => new SqliteStateStore({ path: ':memory:', retentionSeconds: 60 })).not.toThrow();
   });
