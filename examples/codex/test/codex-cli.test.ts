@@ -1,49 +1,22 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runInPrivateNetwork } from '../../../scripts/private-network-session.js';
 import type { CodexSessionRequest, CodexSessionSummary } from './support/codex-session.js';
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const sessionScript = fileURLToPath(new URL('./support/codex-session.ts', import.meta.url));
-const sourceHooks = fileURLToPath(new URL('./support/workspace-source-hooks.mjs', import.meta.url));
 
 const COMMAND = 'echo agentport-e2e-ok';
 const FINAL_MESSAGE = 'The check command printed agentport-e2e-ok.';
 const SESSION_TIMEOUT_MS = 90_000;
 
-/**
- * Runs one Codex session (fake vLLM, gateway, `codex exec`) in a new network namespace whose
- * only interface is lo, so nothing Codex does can leave the machine. A namespace that cannot be
- * made fails the test: it is never skipped.
- */
+/** Runs one Codex session (fake vLLM, gateway, `codex exec`) in a network namespace of its own. */
 function runCodexInPrivateNetwork(transport: CodexSessionRequest['transport'], options: Pick<CodexSessionRequest, 'autoCompactTokenLimit'> = {}): Promise<CodexSessionSummary> {
   const request: CodexSessionRequest = {
     transport, command: COMMAND, finalMessage: FINAL_MESSAGE, timeoutMs: SESSION_TIMEOUT_MS,
     prompt: 'Run the check command and tell me what it printed.', ...options,
   };
-  const node = [process.execPath, '--no-warnings', '--experimental-transform-types', '--import', sourceHooks, sessionScript, JSON.stringify(request)];
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...node], {
-      cwd: exampleDir, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-    child.on('error', (error) => reject(new Error(`could not start 'unshare -n' (util-linux) to run Codex in a private network namespace: ${error.message}`)));
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`the Codex session in a private network namespace failed (exit ${code}). 'unshare -n' needs root or CAP_SYS_ADMIN, and 'ip' (iproute2).\n${stderr}`));
-        return;
-      }
-      const summaryLine = stdout.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve(JSON.parse(summaryLine) as CodexSessionSummary);
-      } catch {
-        reject(new Error(`the Codex session printed no summary:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+  return runInPrivateNetwork({ script: sessionScript, request, cwd: exampleDir, client: 'Codex' });
 }
 
 /** The command's output as the model received it: the tool message of the second upstream request. */

@@ -38,6 +38,44 @@ describe("Anthropic's Messages API, through the real @anthropic-ai/sdk", () => {
     expect(harness.store.writeCount).toBe(0);
   });
 
+  it('takes what Claude Code sends: system messages among the messages, in their place, and its beta fields and query', async () => {
+    const harness = await startGateway({ model: [{ parts: [{ type: 'text', text: 'Noted.' }] }] });
+    const response = await fetch(`${harness.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,context-management-2025-06-27' },
+      body: JSON.stringify({
+        model: 'claude-on-vllm', max_tokens: 64,
+        system: [{ type: 'text', text: 'You are a coding agent.', cache_control: { type: 'ephemeral' } }],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'Fix the bug.' }] },
+          { role: 'system', content: [{ type: 'text', text: '# Environment\nWorking directory: /work' }] },
+        ],
+        thinking: { type: 'adaptive', display: 'omitted' },
+        output_config: { effort: 'high' },
+        context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+        metadata: { user_id: 'someone' },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ content: [{ type: 'text', text: 'Noted.' }], stop_reason: 'end_turn' });
+    expect(harness.model!.calls[0]!.request.messages).toEqual([
+      { role: 'system', content: 'You are a coding agent.' },
+      { role: 'user', content: 'Fix the bug.' },
+      { role: 'system', content: '# Environment\nWorking directory: /work' },
+    ]);
+
+    const imageInSystem = await fetch(`${harness.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' },
+      body: JSON.stringify({
+        model: 'claude-on-vllm', max_tokens: 64,
+        messages: [{ role: 'user', content: 'Hi' }, { role: 'system', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }],
+      }),
+    });
+    expect(imageInSystem.status).toBe(400);
+    expect(await imageInSystem.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('messages.1.content.0.type') } });
+  });
+
   it('runs client tools over several turns: tool_use with stop_reason tool_use, then the tool_result answered', async () => {
     const harness = await startGateway({
       model: [

@@ -3,7 +3,6 @@
 // serve` composes it (vLLM adapter, a store, the gateway plugin), then the example's script
 // (src/main.ts) running `codex exec`. Prints one JSON line: the summary the test checks.
 // Nothing here can reach beyond this namespace's lo.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { createApp, type JsonValue, memoryStore, silentLogger } from '@agentport
 import { GATEWAY_HANDLE, gateway, type RouteRegistrar } from '@agentport/gateway';
 import { vllm } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type FakeTurn, type RecordedRequest } from '@agentport/vllm-adapter/testing';
+import { runWorkspaceScript } from '../../../../scripts/run-workspace-script.js';
 import { PROVIDER_NAME, type CodexTransport } from '../../src/codex-home.js';
 import { COMPACTION_SUMMARY } from './compaction-summary.js';
 
@@ -61,7 +61,6 @@ export interface CodexSessionSummary {
 }
 
 const exampleScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const sourceHooks = fileURLToPath(new URL('./workspace-source-hooks.mjs', import.meta.url));
 const MODEL = 'fake-model';
 const API_KEY = 'sk-codex-e2e';
 const API_KEY_ENV = 'AGENTPORT_API_KEY';
@@ -119,13 +118,13 @@ async function runSession(session: CodexSessionRequest): Promise<CodexSessionSum
     // already confines Codex to a private network namespace and a scratch folder.
     const noCodexSandbox = ['--sandbox', 'danger-full-access'];
     const compactAt = session.autoCompactTokenLimit === undefined ? [] : ['-c', `model_auto_compact_token_limit=${session.autoCompactTokenLimit}`];
-    const codex = await runExampleScript(
+    const codex = await runWorkspaceScript(
+      exampleScript,
       [
         '--base-url', baseUrl, '--model', MODEL, '--transport', session.transport, '--codex-home', join(scratch, 'codex-home'), '--',
         'exec', ...noRetries, ...noCodexSandbox, ...compactAt, '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, '-o', lastMessagePath, session.prompt,
       ],
-      { HOME: scratch, [API_KEY_ENV]: API_KEY },
-      session.timeoutMs,
+      { env: { HOME: scratch, [API_KEY_ENV]: API_KEY }, timeoutMs: session.timeoutMs },
     );
     const lastMessage = await readFile(lastMessagePath, 'utf8').catch(() => null);
     return {
@@ -177,29 +176,6 @@ function scriptedTurn(chat: RecordedRequest, session: CodexSessionRequest): {
       ...(session.autoCompactTokenLimit === undefined ? {} : { usage: { inputTokens: session.autoCompactTokenLimit * 2 } }),
     },
   };
-}
-
-/** `node src/main.ts <args>` (the example's script, from source), which runs Codex; killed after `timeoutMs`. */
-function runExampleScript(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ exitCode: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const node = ['--no-warnings', '--experimental-transform-types', '--import', sourceHooks, exampleScript];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...node, ...args], {
-      // `< /dev/null`: exec must not wait for more input.
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
-      signal: AbortSignal.timeout(timeoutMs),
-      // The script passes it on to Codex.
-      killSignal: 'SIGTERM',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-    child.on('error', (error) => {
-      if (error.name !== 'AbortError') reject(error);
-    });
-    child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr: stderr.slice(-8_000) }));
-  });
 }
 
 function seen(body: unknown): SeenCodexRequest {

@@ -4,7 +4,8 @@ import { invalidRequest } from '../errors.js';
 /**
  * Anthropic's Messages request (`POST /v1/messages`), read into the Responses create body the
  * gateway already runs: the same agents, tools, limits and constrained decoding, nothing stored
- * (the Messages API is stateless). The conversation comes whole in `messages`: text, images,
+ * (the Messages API is stateless). The conversation comes whole in `messages` (a `system`
+ * message among them applies from its place on, as Claude Code sends them): text, images,
  * documents, `tool_use` / `tool_result` pairs and `thinking` blocks become the Responses items
  * they are. Fields with no meaning here (`metadata`, `top_k`, `service_tier`, `cache_control`)
  * are ignored; `stop_sequences` is refused, vLLM's stop strings are not exposed yet.
@@ -76,7 +77,7 @@ function systemText(system: unknown): string | undefined {
 function messageItems(message: unknown, index: number, options: MessagesParseOptions): JsonObject[] {
   const at = `messages.${index}`;
   const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
-  if (role !== 'user' && role !== 'assistant') throw invalidRequest(`${at}.role`, `${at}.role: "user" or "assistant".`);
+  if (role !== 'user' && role !== 'assistant' && role !== 'system') throw invalidRequest(`${at}.role`, `${at}.role: "user", "assistant" or "system".`);
   const blocks: Block[] = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content as Block[] : [];
   if (typeof content !== 'string' && !Array.isArray(content)) throw invalidRequest(`${at}.content`, `${at}.content: a string or an array of content blocks.`);
   const items: JsonObject[] = [];
@@ -87,10 +88,11 @@ function messageItems(message: unknown, index: number, options: MessagesParseOpt
   };
   blocks.forEach((block, blockIndex) => {
     const where = `${at}.content.${blockIndex}`;
+    if (role === 'system' && block?.type !== 'text') throw invalidRequest(`${where}.type`, `${where}.type: a system message takes text blocks only.`);
     switch (block?.type) {
       case 'text':
         if (typeof block.text !== 'string') throw invalidRequest(`${where}.text`, `${where}.text: a string.`);
-        parts.push(role === 'user' ? { type: 'input_text', text: block.text } : { type: 'output_text', text: block.text, annotations: [] });
+        parts.push(role === 'assistant' ? { type: 'output_text', text: block.text, annotations: [] } : { type: 'input_text', text: block.text });
         return;
       case 'image':
         if (role !== 'user') throw invalidRequest(where, `${where}: images come in user messages.`);

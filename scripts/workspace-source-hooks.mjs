@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const packagesDir = new URL('../../../../packages/', import.meta.url);
+const packagesDir = new URL('../packages/', import.meta.url);
 const WORKSPACE_PACKAGE = /^@agentport\/([a-z-]+)(\/testing)?$/;
 
 registerHooks({
