@@ -1,7 +1,7 @@
 /**
  * The hot-path benchmark: the same load sent to the fake vLLM upstream directly, through a bare
  * pass-through proxy (the floor) and through agentport over SSE and WebSocket, with the store
- * off (`store: false`) and on (SQLite), at 1, 16, 64 and 256 concurrent streams paced like a
+ * off (`store: false`) and on (SQLite), and over Anthropic's Messages stream (`messages`), at 1, 16, 64 and 256 concurrent streams paced like a
  * GPU (50 tokens 10 ms apart) and at 16 streams at full speed. Upstream, bare proxy and
  * agentport each run in their own process; this one is the client. Per row: CPU time per
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
@@ -36,7 +36,7 @@ const API_KEY = 'sk-bench';
 const ERROR_BACKOFF_MS = 100;
 
 interface Side {
-  name: 'direct' | 'bare' | 'sse-off' | 'ws-off' | 'sse-on' | 'ws-on';
+  name: 'direct' | 'bare' | 'sse-off' | 'ws-off' | 'sse-on' | 'ws-on' | 'messages';
   target: 'upstream' | 'bare' | 'agentport';
   client: SideKind;
   store: boolean;
@@ -49,6 +49,8 @@ const SIDES: readonly Side[] = [
   { name: 'ws-off', target: 'agentport', client: 'ws', store: false },
   { name: 'sse-on', target: 'agentport', client: 'sse', store: true },
   { name: 'ws-on', target: 'agentport', client: 'ws', store: true },
+  // Anthropic's Messages stream over the same agent and model; stateless, so store off.
+  { name: 'messages', target: 'agentport', client: 'messages', store: false },
 ];
 
 interface Mode { name: 'paced' | 'full'; intervalMs: number; tokens: number; streams: number[] }

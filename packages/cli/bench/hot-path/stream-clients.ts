@@ -1,7 +1,8 @@
 /**
  * The benchmark's clients, one per way of reaching the tokens: the upstream directly
- * (`/v1/chat/completions`), a proxy's `POST /v1/responses` over SSE (bare or agentport), and
- * agentport's WebSocket `/v1/responses` (one connection per worker, reused for its turns).
+ * (`/v1/chat/completions`), a proxy's `POST /v1/responses` over SSE (bare or agentport),
+ * agentport's WebSocket `/v1/responses` (one connection per worker, reused for its turns), and
+ * agentport's Anthropic `POST /v1/messages` stream.
  * They classify events by their name or the head of their JSON, never parsing whole events,
  * so the client costs the same little on every side.
  */
@@ -28,7 +29,7 @@ export interface StreamClient {
   close(): void;
 }
 
-export type SideKind = 'direct' | 'sse' | 'ws';
+export type SideKind = 'direct' | 'sse' | 'ws' | 'messages';
 
 export function makeClient(kind: SideKind, baseUrl: string, apiKey: string): StreamClient {
   if (kind === 'ws') return new WebSocketClient(baseUrl, apiKey);
@@ -62,12 +63,36 @@ class TokenClock {
   }
 }
 
-function sseStream(kind: 'direct' | 'sse', baseUrl: string, apiKey: string, request: StreamRequest): Promise<StreamOutcome> {
-  const direct = kind === 'direct';
-  const body = JSON.stringify(direct
-    ? { model: MODEL, messages: [{ role: 'user', content: 'Count.' }], stream: true, max_completion_tokens: request.tokens }
-    : { model: MODEL, input: 'Count.', stream: true, max_output_tokens: request.tokens, store: request.store });
-  const url = direct ? `${baseUrl}/chat/completions` : `${baseUrl}/v1/responses`;
+/** Where each SSE side sends its turn, and how it tells a token, the end and a failure apart. */
+const SSE_SIDES = {
+  direct: {
+    path: '/chat/completions',
+    body: (request: StreamRequest) => ({ model: MODEL, messages: [{ role: 'user', content: 'Count.' }], stream: true, max_completion_tokens: request.tokens }),
+    isToken: (event: string) => event.includes('"content":"') && !event.includes('"content":""'),
+    isEnd: (event: string) => event === 'data: [DONE]',
+    isFailure: (event: string) => event.startsWith('data: {"error"'),
+  },
+  sse: {
+    path: '/v1/responses',
+    body: (request: StreamRequest) => ({ model: MODEL, input: 'Count.', stream: true, max_output_tokens: request.tokens, store: request.store }),
+    isToken: (event: string) => event.startsWith('event: response.output_text.delta\n'),
+    isEnd: (event: string) => event.startsWith('event: response.completed\n'),
+    isFailure: (event: string) => /^event: (response\.failed|response\.incomplete|error)\n/.test(event),
+  },
+  // Stateless, as the Messages API is: `store` does not apply.
+  messages: {
+    path: '/v1/messages',
+    body: (request: StreamRequest) => ({ model: MODEL, messages: [{ role: 'user', content: 'Count.' }], stream: true, max_tokens: request.tokens }),
+    isToken: (event: string) => event.startsWith('event: content_block_delta\n'),
+    isEnd: (event: string) => event.startsWith('event: message_stop\n'),
+    isFailure: (event: string) => event.startsWith('event: error\n'),
+  },
+} as const;
+
+function sseStream(kind: keyof typeof SSE_SIDES, baseUrl: string, apiKey: string, request: StreamRequest): Promise<StreamOutcome> {
+  const side = SSE_SIDES[kind];
+  const body = JSON.stringify(side.body(request));
+  const url = `${baseUrl}${side.path}`;
   return new Promise((resolve) => {
     const clock = new TokenClock();
     const req = http.request(url, {
@@ -90,13 +115,9 @@ function sseStream(kind: 'direct' | 'sse', baseUrl: string, apiKey: string, requ
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          if (direct) {
-            if (event === 'data: [DONE]') ended = true;
-            else if (event.includes('"content":"') && !event.includes('"content":""')) clock.token();
-            else if (event.startsWith('data: {"error"')) failure = event;
-          } else if (event.startsWith('event: response.output_text.delta\n')) clock.token();
-          else if (event.startsWith('event: response.completed\n')) ended = true;
-          else if (/^event: (response\.failed|response\.incomplete|error)\n/.test(event)) failure = event;
+          if (side.isToken(event)) clock.token();
+          else if (side.isEnd(event)) ended = true;
+          else if (side.isFailure(event)) failure = event;
         }
       });
       res.on('end', () => resolve(ended && failure === '' ? clock.outcome() : { kind: 'error', status: 200, message: (failure || 'stream ended early').slice(0, 300) }));
