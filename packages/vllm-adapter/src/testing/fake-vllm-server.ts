@@ -34,6 +34,8 @@ export interface RecordedRequest {
   /** The TCP connection it came on: equal ids mean a reused keep-alive connection. */
   connectionId: number;
   outcome: RequestOutcome;
+  /** Bytes of the response written so far, head included: how far a client that stopped reading let it get. */
+  readonly bytesSent: number;
 }
 
 export interface FakeVllmServerOptions {
@@ -146,19 +148,27 @@ export class FakeVllmServer {
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const rawBody = await readBody(request);
+    // The socket's count goes on with the next request of a kept-alive connection: kept at the close.
+    const { socket } = request;
+    const bytesBefore = socket.bytesWritten;
+    let bytesAtClose: number | undefined;
     const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
       path: (request.url ?? '/').split('?')[0] ?? '/',
       headers: request.headers,
       rawBody,
       body: parseJson(rawBody),
-      connectionId: this.connectionIds.get(request.socket) ?? 0,
+      connectionId: this.connectionIds.get(socket) ?? 0,
       outcome: 'pending',
+      get bytesSent() {
+        return (bytesAtClose ?? socket.bytesWritten) - bytesBefore;
+      },
     };
     this.requests.push(recorded);
     // A long-running user (a soak) keeps only the latest ones.
     if (this.options.keepRequests !== undefined && this.requests.length > this.options.keepRequests) this.requests.splice(0, this.requests.length - this.options.keepRequests);
     response.on('close', () => {
+      bytesAtClose = socket.bytesWritten;
       if (response.writableFinished) {
         if (recorded.outcome === 'pending') recorded.outcome = 'completed';
         return;
