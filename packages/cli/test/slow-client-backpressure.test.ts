@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { VllmAgentModel } from '@agentport/vllm-adapter';
 import { FakeVllmServer, type RecordedRequest } from '@agentport/vllm-adapter/testing';
+import type { GatewayConfig } from '@agentport/gateway';
 import { GatewayHarness } from '@agentport/gateway/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -26,7 +27,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startStack(config: Parameters<typeof GatewayHarness.start>[0]['config'] = {}): Promise<{ fake: FakeVllmServer; harness: GatewayHarness }> {
+async function startStack(config: Partial<GatewayConfig> = {}): Promise<{ fake: FakeVllmServer; harness: GatewayHarness }> {
   const fake = await new FakeVllmServer({ turns: [{ type: 'tokens', count: TOKENS, token: TOKEN }] }).start();
   cleanups.push(() => fake.close());
   const model = new VllmAgentModel({ baseUrl: fake.url, model: 'fake-model', maxRetries: 0 });
