@@ -4,7 +4,7 @@ import { FakeVllmServer, type FakeTurn } from '@agentport/vllm-adapter/testing';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromAiSdk, toAiSdk } from '../src/index.js';
+import { fromAiSdk, toAiSdk } from '@agentport/ai-sdk';
 
 // Both directions against a real HTTP server speaking vLLM's protocol on 127.0.0.1: a real AI SDK
 // provider under agentport's agent loop, and agentport's vLLM adapter under the AI SDK's loop.
