@@ -74,6 +74,19 @@ describe('multi-turn responses', () => {
     expect(continued).toMatchObject({ status: 400, code: 'previous_response_not_found', param: 'previous_response_id' });
   });
 
+  it('keeps nothing of a running store: false response either: following it is a 404, as a GET is', async () => {
+    const harness = await startGateway({ model: [{ parts: [{ type: 'text', text: 'Working' }, { type: 'delay', ms: 300 }, { type: 'text', text: ' on it.' }] }] });
+    const client = harness.client();
+    const stream = client.responses.stream({ model: 'm', input: 'hi', store: false });
+    const created = await new Promise<string>((resolve) => stream.on('response.created', (event) => resolve(event.response.id)));
+
+    const follow = await harness.fetch(`/v1/responses/${created}?stream=true`);
+    expect(follow.status).toBe(404);
+    expect(await follow.json()).toMatchObject({ error: { type: 'not_found_error', code: 'response_not_found' } });
+    // The client that made it still gets all of it.
+    expect((await stream.finalResponse()).output_text).toBe('Working on it.');
+  });
+
   it('streams a store: false response and still keeps nothing', async () => {
     const harness = await startGateway({ model: [text('Streamed and gone.')] });
     const client = harness.client();

@@ -152,14 +152,16 @@ async function probeHealth(url: string, deadline: number): Promise<number[]> {
 async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
   const pin = args.has('pin');
   const upstream = await startProcess('upstream-process.ts', [String(mode.intervalMs)], pin ? '0' : undefined);
-  const bare = await startProcess('bare-proxy-process.ts', [upstream.url], pin ? '1' : undefined);
   const profileDir = join(repoRoot, '.bench-results', 'profiles');
   if (args.has('profile')) mkdirSync(profileDir, { recursive: true });
+  /** `--profile`: a CPU profile of the process, written when it stops. */
+  const profiled = (name: string) => args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${mode.name}-${Date.now()}.cpuprofile`] : [];
+  const bare = await startProcess('bare-proxy-process.ts', [upstream.url], pin ? '1' : undefined, profiled('bare'));
   const db = postgres ? await postgres.createDatabase() : join(dbDir, `${mode.name}.db`);
   const agentport = workers !== undefined
     ? await startAgentportCluster({ repoRoot, upstreamUrl: upstream.url, db, apiKey: API_KEY, workers, overrides })
     : await startProcess('agentport-process.ts', [upstream.url, db, API_KEY, JSON.stringify(overrides)],
-      pin ? '1' : undefined, args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=agentport-${mode.name}-${Date.now()}.cpuprofile`] : []);
+      pin ? '1' : undefined, profiled('agentport'));
   const urls = { upstream: upstream.url, bare: bare.url, agentport: agentport.url };
   const pids = { upstream: upstream.child.pid!, bare: bare.child.pid!, agentport: agentport.child.pid! };
   try {

@@ -1,5 +1,6 @@
 import type { FunctionCallItem, MessageItem, ReasoningItem } from '../items/item.js';
 import { newId } from '../items/ids.js';
+import { copyJson } from '../schema/json-copy.js';
 import type { AgentEvent } from './agent-event.js';
 
 type StreamedItem = MessageItem | ReasoningItem | FunctionCallItem;
@@ -92,7 +93,7 @@ export class OpenItems {
     const events = this.close('completed');
     this.current = item;
     this.text = '';
-    events.push({ type: 'item.added', item: structuredClone(item) });
+    events.push({ type: 'item.added', item: copyJson(item) });
     return events;
   }
 }

@@ -1,2 +1,3 @@
 export * from './json-schema.js';
 export * from './json-schema-validator.js';
+export * from './json-copy.js';

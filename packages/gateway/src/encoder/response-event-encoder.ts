@@ -1,4 +1,4 @@
-import type { AgentEvent, Item } from '@agentport/core';
+import { type AgentEvent, copyJson, type Item } from '@agentport/core';
 import type { ReasoningSeal } from '../codex/reasoning-seal.js';
 import { ToolNameMap } from '../codex/tool-name-map.js';
 import { CustomToolInputStream } from './custom-tool-input-stream.js';
@@ -60,13 +60,13 @@ export class ResponseEventEncoder {
   private final: ResponseObject | undefined;
 
   constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
-    this.snapshot = structuredClone(initial);
+    this.snapshot = copyJson(initial);
     this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal, options.reasoningSummary, options.compactionSeal);
   }
 
   /** The response as the events so far describe it; after the end, the same object the terminal event carries. */
   get response(): ResponseObject {
-    return this.final ?? structuredClone(this.snapshot);
+    return this.final ?? copyJson(this.snapshot);
   }
 
   get isEnded(): boolean {
@@ -159,7 +159,7 @@ export class ResponseEventEncoder {
     this.snapshot.status = 'failed';
     this.snapshot.error = { code, message };
     this.snapshot.incomplete_details = null;
-    this.final = structuredClone(this.snapshot);
+    this.final = copyJson(this.snapshot);
     return { type: 'response.failed', sequence_number: this.sequence - 1, response: this.final };
   }
 
@@ -170,7 +170,7 @@ export class ResponseEventEncoder {
     if (item.type === 'custom_tool_call') this.customInputs.set(item.id, new CustomToolInputStream());
     this.openItems.add(item.id);
     // One copy for the snapshot and the event: neither changes it (a done item replaces it).
-    const copy = structuredClone(item);
+    const copy = copyJson(item);
     this.snapshot.output.push(copy);
     const events = [this.event('response.output_item.added', { output_index: outputIndex, item: copy })];
     const progress = item.type === 'mcp_call' ? 'response.mcp_call.in_progress'
@@ -276,7 +276,7 @@ export class ResponseEventEncoder {
       default:
         break;
     }
-    const copy = structuredClone(item);
+    const copy = copyJson(item);
     this.snapshot.output[outputIndex] = copy;
     this.argumentText.delete(item.id);
     this.customInputs.delete(item.id);
@@ -324,7 +324,7 @@ export class ResponseEventEncoder {
     // type every client knows, whose snapshot says `status: 'cancelled'` (test: responses-cancel).
     const type = status === 'completed' ? 'response.completed'
       : status === 'failed' ? 'response.failed' : 'response.incomplete';
-    this.final = structuredClone(this.snapshot);
+    this.final = copyJson(this.snapshot);
     events.push(this.event(type, { response: this.final }));
     return events;
   }

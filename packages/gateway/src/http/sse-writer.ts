@@ -25,6 +25,10 @@ export class SseWriter {
     return this.closed || this.raw.destroyed;
   }
 
+  /**
+   * The head leaves with the events of this tick, in one write (a write of its own would cost
+   * the client a wake-up per response); at the end of the tick in any case, events or not.
+   */
   open(): void {
     this.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -32,31 +36,42 @@ export class SseWriter {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    this.raw.flushHeaders();
+    this.scheduleFlush();
   }
 
   /** Any event with a `type` (Responses events, Anthropic's Messages events): `event: <type>` and its JSON. */
   send(event: { readonly type: string }): Promise<void> | undefined {
     if (this.isClosed) return undefined;
     this.pending += `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      // After the promise continuations that carry this read's other events, before any I/O.
-      process.nextTick(this.flush);
-    }
+    this.scheduleFlush();
     return this.blocked;
   }
 
+  /** The last events, the head if it has not left yet, and the end of the body: one write. */
   end(): void {
-    this.flush();
-    if (!this.raw.writableEnded) this.raw.end();
+    const text = this.pending;
+    this.pending = '';
+    if (this.raw.writableEnded) return;
+    if (text === '' || this.isClosed) this.raw.end();
+    else this.raw.end(text);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // After the promise continuations that carry this read's other events, before any I/O.
+    process.nextTick(this.flush);
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
     const text = this.pending;
     this.pending = '';
-    if (text === '' || this.isClosed) return;
+    if (this.isClosed) return;
+    if (text === '') {
+      if (!this.raw.headersSent) this.raw.flushHeaders();
+      return;
+    }
     if (this.raw.write(text) || this.blocked) return;
     this.blocked = Promise.race([once(this.raw, 'drain'), once(this.raw, 'close')]).then(() => {
       this.blocked = undefined;

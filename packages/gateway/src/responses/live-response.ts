@@ -2,9 +2,23 @@ import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 
 export type LiveListener = (event: ResponseStreamEvent) => void;
 
+export interface LiveResponseOptions {
+  background: boolean;
+  /**
+   * Whether the response is stored, and so can be followed while it runs. One with `store: false`
+   * keeps nothing, not even its events for a follower: it is found only to be cancelled.
+   */
+  stored: boolean;
+  /**
+   * A resumed response's last event stored by the process before: the events up to it are read
+   * from the event log, this one holds only those after.
+   */
+  resumedAfter?: number;
+}
+
 /**
- * A response running in this process: its events so far (for replay while it runs), the
- * listeners following it, and the controller that cancels it.
+ * A response running in this process: its events so far (for replay while it runs, when it is
+ * stored), the listeners following it, and the controller that cancels it.
  */
 export class LiveResponse {
   private readonly events: ResponseStreamEvent[] = [];
@@ -12,18 +26,22 @@ export class LiveResponse {
   private finished = false;
   private readonly finishedWaiters: Array<() => void> = [];
   readonly abort = new AbortController();
+  readonly background: boolean;
+  readonly followable: boolean;
+  readonly resumedAfter: number;
 
-  /**
-   * @param resumedAfter A resumed response's last event stored by the process before: the
-   * events up to it are read from the event log, this one holds only those after.
-   */
-  constructor(readonly id: string, readonly tenant: string, readonly background: boolean, readonly resumedAfter = -1) {}
+  constructor(readonly id: string, readonly tenant: string, options: LiveResponseOptions) {
+    this.background = options.background;
+    this.followable = options.stored;
+    this.resumedAfter = options.resumedAfter ?? -1;
+  }
 
   get isFinished(): boolean {
     return this.finished;
   }
 
   publish(event: ResponseStreamEvent): void {
+    if (!this.followable) return;
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
   }
@@ -35,8 +53,9 @@ export class LiveResponse {
     for (const wake of this.finishedWaiters.splice(0)) wake();
   }
 
-  /** Replays the events after `after` and follows new ones; returns the unsubscribe function. */
+  /** Replays the events after `after` and follows new ones; returns the unsubscribe function. Only for a followable one. */
   follow(listener: LiveListener, after = -1): () => void {
+    if (!this.followable) throw new Error(`response ${this.id} is not stored and cannot be followed`);
     for (const event of this.events) if (event.sequence_number > after) listener(event);
     if (this.finished) return () => undefined;
     this.listeners.add(listener);

@@ -122,7 +122,7 @@ export class ResponseRunner {
       this.deps.storeFaults.noteWrite();
     }
 
-    const live = new LiveResponse(id, tenant, params.background);
+    const live = new LiveResponse(id, tenant, { background: params.background, stored: params.store });
     this.deps.active.add(live);
     const run = this.agentRun(params, history, serverTools, openingItems);
     const initial = toResponseObject({ ...record, completedAt: null }, []);
@@ -165,7 +165,7 @@ export class ResponseRunner {
     const serverTools = agent ? await this.listServerTools(tenant, params, history, []) : [];
     // The events of a step cut in the middle are told again as the step runs again.
     if (interrupted.eventsPastCheckpoint) await store.truncateEvents(tenant, id, lastSequence);
-    const live = new LiveResponse(id, tenant, true, lastSequence);
+    const live = new LiveResponse(id, tenant, { background: true, stored: true, resumedAfter: lastSequence });
     this.deps.active.add(live);
     const initial = toResponseObject({ ...record, status: lastSequence >= 0 ? 'in_progress' : record.status }, output);
     const encoder = new ResponseEventEncoder(initial, {

@@ -128,7 +128,9 @@ async function streamResponse(
 }
 
 async function replayResponse(ctx: GatewayContext, request: FastifyRequest, reply: FastifyReply, id: string, after: number): Promise<void> {
-  const live = ctx.active.get(request.tenant, id);
+  // A running `store: false` response is not there for a follower, as it is not for a GET.
+  const running = ctx.active.get(request.tenant, id);
+  const live = running?.followable ? running : undefined;
   const stored = live ? undefined : await ctx.store.readEvents(request.tenant, id, after);
   if (!live && !stored) throw notFound('response', id);
   void reply.hijack();
