@@ -105,8 +105,11 @@ describe('agentport serve --db postgres://', () => {
     fake.enqueue({ parts: [{ type: 'text', text: Array.from({ length: 200 }, (_, n) => `w${n}`).join(' ') }], timing: { chunkDelayMs: 50 } });
     // The step the kill cut, asked again by the process that took the run over.
     fake.enqueue({ parts: [{ type: 'text', text: 'counted on the other process' }] });
+    const callsBefore = fake.chatRequests.length;
     const started = await a.client.responses.create({ model: 'Qwen/Qwen3-8B', input: 'count slowly', background: true });
+    // Mid-run: A's model call is under way (its status says in_progress a little before the call leaves).
     const deadline = Date.now() + 10_000;
+    while (fake.chatRequests.length === callsBefore && Date.now() < deadline) await sleep(20);
     while ((await b.client.responses.retrieve(started.id)).status !== 'in_progress' && Date.now() < deadline) await sleep(50);
 
     await a.serving.kill();
