@@ -62,6 +62,8 @@ const args = new Map(process.argv.slice(2).map((arg) => {
 const quick = args.has('quick');
 const rowSeconds = Number(args.get('row-seconds') ?? (quick ? 1 : 4));
 const warmupStreams = quick ? 8 : 32;
+/** Turns each warm-up client streams, one after the other. */
+const WARMUP_TURNS = quick ? 1 : 4;
 const pickStreams = args.get('streams')?.split(',').map(Number);
 const pickSides = args.get('sides')?.split(',');
 const pickModes = args.get('modes')?.split(',');
@@ -167,10 +169,14 @@ async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
   try {
     const sides = SIDES.filter((side) => side.name === 'direct' || pickSides === undefined || pickSides.includes(side.name));
     for (const side of sides) {
-      // Warm up the JIT and the connection pools of each side before any row.
-      const client = makeClient(side.client, urls[side.target], API_KEY);
-      for (let index = 0; index < warmupStreams; index += 1) await client.stream({ tokens: 10, store: side.store });
-      client.close();
+      // Warm up the JIT and the connection pools of each side before any row, under a load like a
+      // row's: a few turns each from many concurrent clients, so the side measured first pays
+      // less of the compiler's and the heap's warm-up than the ones after it.
+      await Promise.all(Array.from({ length: warmupStreams }, async () => {
+        const client = makeClient(side.client, urls[side.target], API_KEY);
+        for (let turn = 0; turn < WARMUP_TURNS; turn += 1) await client.stream({ tokens: mode.tokens, store: side.store });
+        client.close();
+      }));
     }
     for (const streams of mode.streams.filter((count) => pickStreams === undefined || pickStreams.includes(count))) {
       for (const side of sides) {
