@@ -1,11 +1,8 @@
-import { ModelError, type ModelErrorCode } from '@agentport/core';
+import { ModelError, type ModelErrorCode, modelErrorCodeForStatus } from '@agentport/core';
 import {
   AISDKError, APICallError, EmptyResponseBodyError, InvalidArgumentError, InvalidPromptError, InvalidResponseDataError,
   JSONParseError, LoadAPIKeyError, LoadSettingError, NoSuchModelError, TypeValidationError, UnsupportedFunctionalityError,
 } from '@ai-sdk/provider';
-
-/** Providers' wording for a prompt longer than the model's window (OpenAI, vLLM, Anthropic, …). */
-const CONTEXT_LENGTH_TEXT = /context length|context window|maximum model length|max_model_len|too many tokens|prompt is too long/i;
 
 /** Socket-level failure codes of Node's fetch (undici): the server was not reached or the connection broke. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
@@ -26,7 +23,7 @@ export function errorFromAiSdk(error: unknown): ModelError {
 
   if (APICallError.isInstance(error)) {
     if (error.statusCode === undefined) return fail('transport', `the provider could not be reached: ${providerMessage}`);
-    const code = codeForStatus(error.statusCode, `${providerMessage} ${error.responseBody ?? ''}`);
+    const code = modelErrorCodeForStatus(error.statusCode, `${providerMessage} ${error.responseBody ?? ''}`);
     return fail(code, `the provider answered ${error.statusCode}: ${providerMessage}`, error.statusCode);
   }
   if (isNamed(error, 'AbortError') || isNamed(error, 'ResponseAborted')) return fail('cancelled', 'the model call was aborted');
@@ -39,16 +36,6 @@ export function errorFromAiSdk(error: unknown): ModelError {
   if (isOneOf(error, [InvalidPromptError, InvalidArgumentError, LoadAPIKeyError, LoadSettingError])) return fail('bad_request', providerMessage);
   if (isNetworkError(error)) return fail('transport', `the provider could not be reached: ${providerMessage}`);
   return fail('provider_error', `the AI SDK model failed: ${providerMessage}`);
-}
-
-/** The code for an HTTP status, refined by the provider's message where the status is generic. */
-function codeForStatus(status: number, text: string): ModelErrorCode {
-  if (status === 400 || status === 413) return CONTEXT_LENGTH_TEXT.test(text) ? 'context_length_exceeded' : 'bad_request';
-  if (status === 404) return 'model_not_found';
-  if (status === 408) return 'timeout';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'provider_error';
-  return 'bad_request';
 }
 
 function carriedModelError(error: unknown): ModelError | undefined {

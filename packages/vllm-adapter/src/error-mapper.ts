@@ -1,12 +1,5 @@
-import { ModelError, type ModelErrorCode } from '@agentport/core';
+import { ModelError, modelErrorCodeForStatus } from '@agentport/core';
 import type { VllmErrorDetail } from './chat-completion-wire.js';
-
-/**
- * vLLM's wording for a prompt (plus `max_completion_tokens`) longer than the model's window:
- * "This model's maximum context length is …", "… is longer than the maximum model length of …",
- * "… exceeds max_model_len …".
- */
-const CONTEXT_LENGTH_TEXT = /maximum context length|maximum model length|max_model_len|context length|context window|too many tokens|prompt is too long/i;
 
 /** The message, type and code of an error body in any shape vLLM (or a proxy before it) sends. */
 export function readErrorDetail(body: unknown): VllmErrorDetail | undefined {
@@ -39,16 +32,6 @@ function detailFrom(record: Record<string, unknown>): VllmErrorDetail {
   return detail;
 }
 
-/** The code for an HTTP status, refined by the server's message where the status is generic. */
-export function errorCodeForStatus(status: number, providerMessage: string): ModelErrorCode {
-  if (status === 400 || status === 413) return CONTEXT_LENGTH_TEXT.test(providerMessage) ? 'context_length_exceeded' : 'bad_request';
-  if (status === 404) return 'model_not_found';
-  if (status === 408) return 'timeout';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'provider_error';
-  return 'bad_request';
-}
-
 /** A failed HTTP response as a `ModelError`, keeping the server's own message. */
 export function mapHttpError(status: number, bodyText: string): ModelError {
   let parsed: unknown;
@@ -59,7 +42,7 @@ export function mapHttpError(status: number, bodyText: string): ModelError {
   }
   const detail = readErrorDetail(parsed);
   const providerMessage = detail?.message ?? (bodyText.trim() || `HTTP ${status}`);
-  const code = errorCodeForStatus(status, providerMessage);
+  const code = modelErrorCodeForStatus(status, providerMessage);
   const kind = detail?.type ? ` ${detail.type}` : '';
   return new ModelError(code, `vLLM answered ${status}${kind}: ${providerMessage}`, { status, providerMessage });
 }
@@ -68,7 +51,7 @@ export function mapHttpError(status: number, bodyText: string): ModelError {
 export function mapStreamErrorChunk(detail: VllmErrorDetail): ModelError {
   const providerMessage = detail.message ?? 'unknown error';
   const status = typeof detail.code === 'number' && detail.code >= 400 && detail.code < 600 ? detail.code : undefined;
-  const code = status === undefined ? 'provider_error' : errorCodeForStatus(status, providerMessage);
+  const code = status === undefined ? 'provider_error' : modelErrorCodeForStatus(status, providerMessage);
   return new ModelError(code, `vLLM failed mid-stream: ${providerMessage}`, { status, providerMessage });
 }
 

@@ -1,6 +1,6 @@
 export * from './chat-completion-wire.js';
 export { ChatStreamDecoder, DONE_MARKER, type ChatStreamDecoderOptions, type StreamEnd } from './stream-decoder.js';
-export { errorCodeForStatus, mapHttpError, mapStreamErrorChunk, mapTransportError, readErrorDetail } from './error-mapper.js';
+export { mapHttpError, mapStreamErrorChunk, mapTransportError, readErrorDetail } from './error-mapper.js';
 export {
   mapChatCompletionRequest,
   preflightRequest,

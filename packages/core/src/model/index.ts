@@ -2,6 +2,7 @@ export * from './agent-model.js';
 export * from './capabilities.js';
 export * from './collect-model-response.js';
 export * from './model-error.js';
+export * from './model-error-for-status.js';
 export * from './model-message.js';
 export * from './model-request.js';
 export * from './model-response.js';

@@ -1,6 +1,7 @@
 import { ModelError } from '@agentport/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { contextLengthExceeded, upstreamFailed } from '../errors.js';
+import { whileConnected } from '../http/client-connection.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import type { CreateResponseParams } from '../request/create-response-params.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
@@ -26,17 +27,12 @@ export function registerInputTokensRoute(app: FastifyInstance, ctx: GatewayConte
  * Anthropic's `count_tokens`.
  */
 export async function countInputTokens(ctx: GatewayContext, tenant: string, params: CreateResponseParams, reply: FastifyReply): Promise<number> {
-  const abort = new AbortController();
-  const onClose = () => { if (!reply.raw.writableFinished) abort.abort(); };
-  reply.raw.once('close', onClose);
   try {
-    return await ctx.runner.countInputTokens(tenant, params, abort.signal);
+    return await ctx.runner.countInputTokens(tenant, params, whileConnected(reply));
   } catch (error) {
     if (!ModelError.is(error)) throw error;
     if (error.code === 'context_length_exceeded') throw contextLengthExceeded(error.message);
     throw upstreamFailed(error.code, `Could not count the input tokens: ${error.message}`);
-  } finally {
-    reply.raw.off('close', onClose);
   }
 }
 
