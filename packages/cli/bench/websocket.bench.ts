@@ -148,7 +148,7 @@ async function measureMemory(): Promise<MemoryFigures> {
 
       const clients = await openClients(wsUrlOf(gateway), ACTIVE_STREAMS);
       const idle = await settledMemory();
-      for (const client of clients) client.socket.send(JSON.stringify({ type: 'response.create', model: 'm', input: 'Work.', store: false }));
+      for (const client of clients) client.socket.send(JSON.stringify({ type: 'response.create', model: model.id, input: 'Work.', store: false }));
       await Promise.all(clients.map((client) => client.until(() => client.deltas >= 1)));
       const active = await settledMemory();
       figures.activeStream.push(perItem(idle, active, ACTIVE_STREAMS));
