@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, Logger, NewResponseRecord, Page, PageRequest, ResponseEnding,
-  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent, UsageHour, UsageQuery,
+  ResponseListQuery, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, SpanRecord, StateStore, StoredEvent, UsageHour, UsageQuery,
 } from '@agentport/core';
 import { NotFoundError, StoreFaultError, type StoreFaultKind, TERMINAL_RESPONSE_STATUSES } from '@agentport/core';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ import {
 } from './store-queries.js';
 import { appendProgress } from './response-progress.js';
 import { addUsageHours, readUsageHours } from './usage-hours.js';
+import { listConversationRows, listResponseRows, readTraceRow } from './trace-viewer-queries.js';
 
 /** How a message says each fault. */
 const FAULT_WORDS: Readonly<Record<StoreFaultKind, string>> = {
@@ -147,6 +148,14 @@ export abstract class SqlStateStore implements StateStore {
     return this.#write((db, { locking }) => appendProgress(db, tenant, id, progress, locking));
   }
 
+  async listResponses(tenant: string, query: ResponseListQuery = {}): Promise<Page<ResponseRecord>> {
+    return this.#read((db) => listResponseRows(db, tenant, query));
+  }
+
+  async readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined> {
+    return this.#read((db) => readTraceRow(db, tenant, id));
+  }
+
   async takeInterruptedBackground(): Promise<ResponseRef[]> {
     const taken = this.#interrupted;
     this.#interrupted = [];
@@ -226,6 +235,10 @@ export abstract class SqlStateStore implements StateStore {
       await db.deleteFrom('conversations').where('seq', '=', conversation.seq).execute();
       return true;
     });
+  }
+
+  async listConversations(tenant: string, page: Omit<PageRequest, 'order'> = {}): Promise<Page<ConversationRecord>> {
+    return this.#read((db) => listConversationRows(db, tenant, page));
   }
 
   async listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined> {

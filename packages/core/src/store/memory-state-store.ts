@@ -2,8 +2,9 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { resolvePageRequest } from './page-request.js';
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
-  ResponseEnding, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
+  ResponseEnding, ResponseListQuery, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
 } from './records.js';
+import type { SpanRecord } from '../tracing/span-record.js';
 import type { StateStore } from './state-store.js';
 import { addUsageTotals, type UsageHour, type UsageQuery } from './usage-records.js';
 
@@ -18,6 +19,7 @@ interface StoredResponse {
   record: ResponseRecord;
   itemIds: Record<ItemRole, string[]>;
   events: StoredEvent[];
+  trace: SpanRecord[];
 }
 
 interface StoredConversation {
@@ -48,7 +50,7 @@ export class MemoryStateStore implements StateStore {
     // Checked before the response exists, so a refused call leaves no trace.
     assertItemIdsFree(space, inputItems);
     const stored: ResponseRecord = { ...structuredClone(record), completedAt: record.completedAt ?? null };
-    space.responses.set(record.id, { record: stored, itemIds: { input: [], output: [] }, events: [] });
+    space.responses.set(record.id, { record: stored, itemIds: { input: [], output: [] }, events: [], trace: [] });
     placeItems(resolveTarget(space, {
       kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId,
     }), inputItems);
@@ -84,7 +86,20 @@ export class MemoryStateStore implements StateStore {
     assertEventsFollow(response, progress.events);
     placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), progress.items);
     response.events.push(...structuredClone(progress.events));
+    if (progress.trace) response.trace = structuredClone([...progress.trace]);
     return response;
+  }
+
+  async listResponses(tenant: string, query: ResponseListQuery = {}): Promise<Page<ResponseRecord>> {
+    const responses = [...this.#tenants.get(tenant)?.responses.values() ?? []]
+      .filter((response) => query.conversationId === undefined || response.record.conversationId === query.conversationId)
+      .map((response) => response.record);
+    return newestFirst(responses, query);
+  }
+
+  async readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined> {
+    const response = this.#tenants.get(tenant)?.responses.get(id);
+    return response && structuredClone(response.trace);
   }
 
   /** Nothing outlives a memory store's process: none was interrupted. */
@@ -174,6 +189,10 @@ export class MemoryStateStore implements StateStore {
     for (const itemId of conversation.itemIds) releaseFromConversation(space, itemId);
     space.conversations.delete(id);
     return true;
+  }
+
+  async listConversations(tenant: string, page: Omit<PageRequest, 'order'> = {}): Promise<Page<ConversationRecord>> {
+    return newestFirst([...this.#tenants.get(tenant)?.conversations.values() ?? []].map((conversation) => conversation.record), page);
   }
 
   async listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined> {
@@ -361,6 +380,20 @@ function pageOf(space: TenantSpace, ids: readonly string[], request: PageRequest
     lastId: data.at(-1)?.id ?? null,
     hasMore: at >= 0 && at < ids.length,
   };
+}
+
+/** A page of records (held oldest first, as created), newest first, after the record `after` names. */
+function newestFirst<T extends { id: string }>(records: readonly T[], request: Omit<PageRequest, 'order'>): Page<T> {
+  const { after, limit } = resolvePageRequest(request);
+  let start = records.length - 1;
+  if (after !== undefined) {
+    start = records.findIndex((record) => record.id === after) - 1;
+    if (start === -2) return { data: [], firstId: null, lastId: null, hasMore: false };
+  }
+  const data: T[] = [];
+  let at = start;
+  for (; at >= 0 && data.length < limit; at -= 1) data.push(structuredClone(records[at]!));
+  return { data, firstId: data[0]?.id ?? null, lastId: data.at(-1)?.id ?? null, hasMore: at >= 0 };
 }
 
 function usageKey(hour: UsageHour): string {

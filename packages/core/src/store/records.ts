@@ -1,5 +1,6 @@
 import type { Item } from '../items/item.js';
 import type { JsonObject } from '../schema/json-schema.js';
+import type { SpanRecord } from '../tracing/span-record.js';
 
 export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'incomplete' | 'failed' | 'cancelled';
 
@@ -94,10 +95,22 @@ export interface ResponseProgress {
   items: readonly Item[];
   /** Events of its stream, after those already stored. */
   events: readonly StoredEvent[];
+  /** Its trace as it is now (the trace viewer's), replacing the one stored; absent leaves that as it is. */
+  trace?: readonly SpanRecord[];
 }
 
 export interface ResponseEnding extends ResponseProgress {
   patch: ResponsePatch;
+}
+
+/** Which of a tenant's responses a list shows, newest first. */
+export interface ResponseListQuery {
+  /** A response id: the page starts after it. An id not in the list gives an empty page. */
+  after?: string;
+  /** 1 to 100 (clamped); 20 when not given. */
+  limit?: number;
+  /** Only the responses of this conversation. */
+  conversationId?: string;
 }
 
 /** A response named by its tenant and id. */

@@ -1,7 +1,8 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest,
-  ResponseEnding, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
+  ResponseEnding, ResponseListQuery, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StoredEvent,
 } from './records.js';
+import type { SpanRecord } from '../tracing/span-record.js';
 import type { UsageHour, UsageQuery } from './usage-records.js';
 
 /**
@@ -37,6 +38,10 @@ export interface StateStore {
    * over once, to the host that resumes or ends it; a call returns those found since the last.
    */
   takeInterruptedBackground(): Promise<ResponseRef[]>;
+  /** The tenant's responses, newest first (the trace viewer's list). */
+  listResponses(tenant: string, query?: ResponseListQuery): Promise<Page<ResponseRecord>>;
+  /** The trace last written with the response's progress; empty when none was; undefined when the tenant has no such response. */
+  readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined>;
   /** Deletes the stored events with a sequence number above `after`: a resumed run tells the cut step again. */
   truncateEvents(tenant: string, responseId: string, after: number): Promise<void>;
   /** Deletes the response, its event log and its items that no conversation holds. */
@@ -64,6 +69,8 @@ export interface StateStore {
   updateConversation(tenant: string, id: string, metadata: Record<string, string>): Promise<ConversationRecord | undefined>;
   /** Deletes the conversation and its items. */
   deleteConversation(tenant: string, id: string): Promise<boolean>;
+  /** The tenant's conversations, newest first (`order` is ignored). */
+  listConversations(tenant: string, page?: Omit<PageRequest, 'order'>): Promise<Page<ConversationRecord>>;
   listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined>;
   getConversationItem(tenant: string, conversationId: string, itemId: string): Promise<Item | undefined>;
   deleteConversationItem(tenant: string, conversationId: string, itemId: string): Promise<boolean>;

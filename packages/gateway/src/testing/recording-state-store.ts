@@ -1,6 +1,6 @@
 import type {
   ConversationRecord, HistorySource, Item, ItemRole, ItemTarget, NewResponseRecord, Page, PageRequest, ResponseEnding,
-  ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, StateStore, StoredEvent, UsageHour, UsageQuery,
+  ResponseListQuery, ResponsePatch, ResponseProgress, ResponseRecord, ResponseRef, SpanRecord, StateStore, StoredEvent, UsageHour, UsageQuery,
 } from '@agentport/core';
 
 /**
@@ -130,6 +130,18 @@ export class RecordingStateStore implements StateStore {
   deleteConversation(tenant: string, id: string): Promise<boolean> {
     this.wrote('deleteConversation');
     return this.inner.deleteConversation(tenant, id);
+  }
+
+  listResponses(tenant: string, query?: ResponseListQuery): Promise<Page<ResponseRecord>> {
+    return this.inner.listResponses(tenant, query);
+  }
+
+  readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined> {
+    return this.inner.readTrace(tenant, id);
+  }
+
+  listConversations(tenant: string, page?: Omit<PageRequest, 'order'>): Promise<Page<ConversationRecord>> {
+    return this.inner.listConversations(tenant, page);
   }
 
   listConversationItems(tenant: string, conversationId: string, page?: PageRequest): Promise<Page<Item> | undefined> {

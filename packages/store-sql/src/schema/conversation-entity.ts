@@ -16,4 +16,6 @@ export const ConversationEntity = defineEntity({
     createdAt: p.type(Int64Type),
   },
   uniques: [{ name: 'conversations_tenant_id_unique', properties: ['tenant', 'id'] }],
+  // The trace viewer lists a tenant's conversations newest first.
+  indexes: [{ name: 'conversations_tenant_seq_index', properties: ['tenant', 'seq'] }],
 });

@@ -41,5 +41,7 @@ export const ResponseEntity = defineEntity({
     // touching running ones; recovery at start finds the unfinished through either prefix.
     { name: 'responses_status_expires_at_index', properties: ['status', 'expiresAt'] },
     { name: 'responses_status_created_at_index', properties: ['status', 'createdAt'] },
+    // The trace viewer lists a tenant's responses newest first.
+    { name: 'responses_tenant_seq_index', properties: ['tenant', 'seq'] },
   ],
 });

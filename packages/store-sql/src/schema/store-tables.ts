@@ -61,6 +61,11 @@ export interface ResponseEventRow {
   data: JsonColumn;
 }
 
+export interface ResponseTraceRow {
+  response_seq: number;
+  spans: JsonColumn;
+}
+
 export interface StoreInstanceRow {
   id: string;
   /** Unix ms of its last heartbeat. */
@@ -85,6 +90,7 @@ export interface StoreTables {
   responses: ResponseRow;
   items: ItemRow;
   response_events: ResponseEventRow;
+  response_traces: ResponseTraceRow;
   store_instances: StoreInstanceRow;
   usage_hours: UsageHourRow;
 }

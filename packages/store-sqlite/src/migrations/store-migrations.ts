@@ -1,10 +1,11 @@
 import { initialSchema } from './0001-initial-schema.js';
 import { runLeases } from './0002-run-leases.js';
 import { usageHours } from './0003-usage-hours.js';
+import { responseTraces } from './0004-response-traces.js';
 import type { Migration } from './migration.js';
 
 /** Every migration of the store, oldest first; the last one's version is the schema this code needs. */
-export const STORE_MIGRATIONS: readonly Migration[] = [initialSchema, runLeases, usageHours];
+export const STORE_MIGRATIONS: readonly Migration[] = [initialSchema, runLeases, usageHours, responseTraces];
 
 /** The schema version this code writes and reads. */
 export const STORE_SCHEMA_VERSION: number = STORE_MIGRATIONS.at(-1)?.version ?? 0;

@@ -23,6 +23,7 @@ import { itemCases } from './items.js';
 import { pagingCases } from './paging.js';
 import { responseCases } from './responses.js';
 import { tenantIsolationCases } from './tenant-isolation.js';
+import { traceViewerReadCases } from './trace-viewer-reads.js';
 import { usageCases } from './usage.js';
 
 export interface StateStoreConformanceOptions {
@@ -64,5 +65,6 @@ export function runStateStoreConformance(
     createdFinishedCases(currentStore);
     copyCases(currentStore);
     usageCases(currentStore);
+    traceViewerReadCases(currentStore);
   });
 }
