@@ -16,6 +16,8 @@ export interface GatewayConfig {
   apiKeysFile: string;
   /** Keys that read usage reports (`GET /v1/organization/usage/completions`) of every tenant; they run no responses. */
   adminKeys: string[];
+  /** Keep each stored response's spans and serve the trace viewer (`GET /v1/traces…`, the page at `/ui`). */
+  traceViewer: boolean;
   /** ms between writes of the usage summed in memory to the store (at most this much is lost to a crash). */
   usageFlushMs: number;
   /** Tenant and model pairs with their own usage series in `/metrics`; more count under `_other`. */
@@ -159,6 +161,11 @@ export const gatewayConfigSchema = {
     apiKeys: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'accepted keys as key or key:tenant (comma-separated in the env var); a key without a tenant is its own tenant; none here or in apiKeysFile: the API is open' },
     apiKeysFile: { type: 'string', default: '', description: 'a JSON file {"<key>": "<tenant>"} with more keys, read at start; empty: none' },
     adminKeys: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'keys that read usage reports of every tenant (GET /v1/organization/usage/completions); they run no responses; none: the report is refused (403)' },
+    traceViewer: {
+      type: 'boolean', default: false,
+      description: 'keep the spans of each stored response (model calls, tool calls) with it and serve the trace viewer: GET /v1/traces, /v1/traces/conversations and /v1/traces/{id} '
+        + '(a tenant key reads its own tenant, an admin key any tenant with ?tenant=) and the page at /ui; off: none of these exist',
+    },
     usageFlushMs: { type: 'integer', minimum: 100, default: 5_000, description: 'ms between writes of the usage summed in memory (per tenant, model and hour) to the store; a crash loses at most this much' },
     usageMetricSeries: { type: 'integer', minimum: 1, default: 1_000, description: 'tenant and model pairs with their own agentport_usage_* series in /metrics; more count under tenant and model "_other"' },
     requestsPerMinute: {

@@ -6,6 +6,8 @@ import type { RouteRegistrar } from './http/gateway-server.js';
 export interface GatewayPluginOptions {
   /** Routes other packages own (e.g. the WebSocket endpoint). */
   routes?: RouteRegistrar[];
+  /** The trace viewer's built page (a folder with `index.html`), served at `/ui` when `traceViewer` is on. */
+  traceViewerPage?: string;
 }
 
 /** The running gateway, once the app started: its address, for callers that listen on port 0. */
@@ -45,6 +47,7 @@ export function gateway(options: GatewayPluginOptions = {}): Plugin<GatewayConfi
         signals: resolve.tryGet(TOKENS.ResponseSignals),
         keyLimits: resolve.tryGet(TOKENS.KeyLimits),
         tracer: resolve.tryGet(TOKENS.Tracer),
+        ...(options.traceViewerPage ? { traceViewerPage: options.traceViewerPage } : {}),
       });
       const address = await handle.gateway.listen();
       ctx.logger.info({ url: address }, 'listening');

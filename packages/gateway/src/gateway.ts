@@ -48,6 +48,8 @@ export interface GatewayParts {
   keyLimits?: SharedKeyLimits;
   /** Where each response's spans go (`invoke_agent`, its model and tool calls); absent: nothing is traced. */
   tracer?: Tracer;
+  /** The trace viewer's built page (a folder with `index.html`), served at `/ui` when `traceViewer` is on. */
+  traceViewerPage?: string;
 }
 
 /** A built gateway: the fastify app and its shared context, not yet listening. */
@@ -115,14 +117,14 @@ export class Gateway {
       usage,
       runner: new ResponseRunner({
         store: parts.store, agents, tools, active, logger, metrics, signals, storeFaults, sharedEventsFlushMs: config.sharedEventsFlushMs,
-        tracer: parts.tracer ?? NOOP_TRACER, usage,
+        tracer: parts.tracer ?? NOOP_TRACER, recordTraces: config.traceViewer, usage,
         limits: { maxSteps: config.maxSteps, maxToolCalls: config.maxToolCalls, maxRunMs: config.maxRunSeconds * 1000 },
       }),
     };
     if (auth.isOpen) {
       logger.warn('NO API KEYS CONFIGURED: the gateway is open to anyone who can reach it, and every request shares one tenant. Set AGENTPORT_GATEWAY__API_KEYS.');
     }
-    const app = await buildGatewayServer(context, parts.routes ?? []);
+    const app = await buildGatewayServer(context, parts.routes ?? [], parts.traceViewerPage ? { traceViewerPage: parts.traceViewerPage } : {});
     // A cancel sent from any process reaches the one running the response.
     const stopListening = signals.listen((signal) => {
       if (signal.type === 'cancel') active.get(signal.tenant, signal.responseId)?.abort.abort();

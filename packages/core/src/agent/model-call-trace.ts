@@ -3,7 +3,7 @@ import type { ModelRequest } from '../model/model-request.js';
 import type { ModelFinishReason } from '../model/model-stream-event.js';
 import type { ModelUsage } from '../model/model-usage.js';
 import { modelCallSpan, usageAttributes } from '../tracing/gen-ai-attributes.js';
-import type { TraceSpan } from '../tracing/tracer.js';
+import type { SpanAttributes, TraceSpan } from '../tracing/tracer.js';
 
 /**
  * One model call's span (`chat {model}`): opened before the call, told of the first chunk
@@ -21,10 +21,10 @@ export class ModelCallTrace {
   }
 
   /** Undefined when the run is not traced: the step then does nothing for tracing at all. */
-  static start(model: IAgentModel, request: ModelRequest, parent: TraceSpan | undefined): ModelCallTrace | undefined {
+  static start(model: IAgentModel, request: ModelRequest, parent: TraceSpan | undefined, more?: SpanAttributes): ModelCallTrace | undefined {
     if (!parent?.recording) return undefined;
     const { name, attributes } = modelCallSpan(model, request);
-    return new ModelCallTrace(parent.child(name, { kind: 'client', attributes }));
+    return new ModelCallTrace(parent.child(name, { kind: 'client', attributes: more ? { ...attributes, ...more } : attributes }));
   }
 
   chunk(): void {

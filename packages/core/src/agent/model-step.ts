@@ -7,7 +7,7 @@ import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
 import type { AgentEvent } from './agent-event.js';
 import { OpenItems } from './open-items.js';
 import { ModelCallTrace } from './model-call-trace.js';
-import type { TraceSpan } from '../tracing/tracer.js';
+import type { SpanAttributes, TraceSpan } from '../tracing/tracer.js';
 
 export interface StepToolCall {
   callId: string;
@@ -40,6 +40,8 @@ export interface ModelStepOptions {
   session?: ModelSession;
   /** The run's span: the call is traced as its child (`chat {model}`), and its trace context goes to the provider. */
   span?: TraceSpan;
+  /** More attributes for the call's span: where the call stands in its run (see the tool-loop agent). */
+  traceAttributes?: SpanAttributes;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function* streamModelStep(
   let usage: ModelUsage = ZERO_USAGE;
   let text = '';
   let structured: { text: string; value: unknown } | undefined;
-  const trace = ModelCallTrace.start(model, request, options.span);
+  const trace = ModelCallTrace.start(model, request, options.span, options.traceAttributes);
 
   const stopped = async function* (error?: ModelError): AsyncGenerator<AgentEvent, ModelStepOutcome> {
     for (const event of open.close('incomplete')) yield event;

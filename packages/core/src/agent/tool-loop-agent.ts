@@ -4,6 +4,7 @@ import type { IAgentModel } from '../model/agent-model.js';
 import { ModelError } from '../model/model-error.js';
 import type { ModelMessage } from '../model/model-message.js';
 import type { ModelRequest, ModelSession, ModelToolChoice } from '../model/model-request.js';
+import type { SpanAttributes } from '../tracing/tracer.js';
 import { addUsage, ZERO_USAGE, type ModelUsage } from '../model/model-usage.js';
 import { JsonSchemaValidator } from '../schema/json-schema-validator.js';
 import type { Tool } from '../tools/tool.js';
@@ -178,7 +179,7 @@ export class ToolLoopAgent implements Agent {
         selfRenderingTools,
         holdText: run.output !== undefined,
         ...(session ? { session } : {}),
-        ...(ctx.span ? { span: ctx.span } : {}),
+        ...(ctx.span ? { span: ctx.span, traceAttributes: stepTraceAttributes(step, produced.length, request, compacted) } : {}),
       });
       produced.push(...outcome.items);
       usage = addUsage(usage, outcome.usage);
@@ -361,4 +362,19 @@ function* emitMessage(text: string, produced: Item[]): Generator<AgentEvent> {
 function sessionOf(run: AgentRun, tenant: string): ModelSession | undefined {
   const first = run.history[0] ?? run.input[0];
   return first ? { key: `${tenant}\u0000${first.id}`, continues: run.history.length > 0 } : undefined;
+}
+
+/**
+ * Where a model call stands in its run, for the trace viewer: the step, how many of the
+ * response's output items it was sent (they come after the history and the input), how many
+ * messages that made, and whether the history was compacted first (then the messages are not
+ * history, input and output as stored).
+ */
+function stepTraceAttributes(step: number, outputItems: number, request: ModelRequest, compacted: boolean): SpanAttributes {
+  return {
+    'agentport.step': step,
+    'agentport.request.output_items': outputItems,
+    'agentport.request.messages': request.messages.length,
+    'agentport.request.compacted': compacted,
+  };
 }

@@ -12,6 +12,8 @@ import type { GatewayContext } from './gateway-context.js';
 import { newRequestId } from './request-id.js';
 import { registerOrganizationUsage } from '../routes/organization-usage.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { registerTraceRoutes } from '../routes/traces.js';
+import { registerStaticPage } from './static-page.js';
 
 /** Registers routes (and hooks) inside the authenticated `/v1` scope; paths are relative to `/v1`. */
 export type RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext) => void;
@@ -21,7 +23,9 @@ export type RouteRegistrar = (app: FastifyInstance, ctx: GatewayContext) => void
  * encapsulated `/v1` plugin whose hook authenticates and rate-limits each request before its
  * route runs. `routes` lets other parts of the gateway add to `/v1`.
  */
-export async function buildGatewayServer(ctx: GatewayContext, routes: readonly RouteRegistrar[] = []): Promise<FastifyInstance> {
+export async function buildGatewayServer(
+  ctx: GatewayContext, routes: readonly RouteRegistrar[] = [], options: { traceViewerPage?: string } = {},
+): Promise<FastifyInstance> {
   // The logger type is fastify's base one, so routes keep the default FastifyInstance type.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -55,8 +59,13 @@ export async function buildGatewayServer(ctx: GatewayContext, routes: readonly R
   });
 
   registerOperationRoutes(app, ctx);
-  // Outside the `/v1` scope's tenant-key hook: it takes an admin key.
-  registerOrganizationUsage(app, ctx, new ApiKeyAuthenticator(new Map(ctx.config.adminKeys.map((key) => [key, 'admin']))));
+  // Outside the `/v1` scope's tenant-key hook: these take an admin key.
+  const admins = new ApiKeyAuthenticator(new Map(ctx.config.adminKeys.map((key) => [key, 'admin'])));
+  registerOrganizationUsage(app, ctx, admins);
+  if (ctx.config.traceViewer) {
+    registerTraceRoutes(app, ctx, admins);
+    if (options.traceViewerPage) registerStaticPage(app, '/ui', options.traceViewerPage);
+  }
   await app.register(async (v1) => {
     v1.addHook('onRequest', async (request) => {
       // Anthropic's clients may send the key as `x-api-key` instead of a bearer token.

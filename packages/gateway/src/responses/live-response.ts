@@ -1,3 +1,4 @@
+import type { TraceRecorder } from '@agentport/core';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 
 export type LiveListener = (event: ResponseStreamEvent) => void;
@@ -29,6 +30,8 @@ export class LiveResponse {
   readonly background: boolean;
   readonly followable: boolean;
   readonly resumedAfter: number;
+  /** Its spans so far, when the trace viewer is on: the viewer shows a running response from here. */
+  trace: TraceRecorder | undefined;
 
   constructor(readonly id: string, readonly tenant: string, options: LiveResponseOptions) {
     this.background = options.background;
@@ -44,6 +47,11 @@ export class LiveResponse {
     if (!this.followable) return;
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
+  }
+
+  /** The events after `after` held so far (a stored response's; none for one with `store: false`). */
+  eventsAfter(after: number): ResponseStreamEvent[] {
+    return this.events.filter((event) => event.sequence_number > after);
   }
 
   /** Marks the end: listeners are dropped, waiters woken. */

@@ -1,4 +1,7 @@
-import { type Item, type JsonObject, type Logger, type ResponsePatch, type StateStore, StoreFaultError, type StoredEvent } from '@agentport/core';
+import {
+  type Item, type JsonObject, type Logger, type ResponsePatch, type SpanRecord, type StateStore, StoreFaultError, type StoredEvent, type TraceRecorder,
+} from '@agentport/core';
+import { responseSpanEnding } from './response-trace.js';
 import type { StoreFaults } from './store-faults.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { ResponseObject } from '../encoder/response-object.js';
@@ -19,6 +22,8 @@ export class ResponsePersistence {
     private readonly logger: Logger,
     /** Told the last sequence number each write stored (for followers in other processes). */
     private readonly onStored?: (lastSequence: number) => void,
+    /** The response's spans (the trace viewer is on): each write stores them as they are then. */
+    private readonly trace?: TraceRecorder,
   ) {}
 
   /** Notes an event to write at the next flush. */
@@ -55,7 +60,7 @@ export class ResponsePersistence {
     if (items.length === 0 && events.length === 0) return;
     try {
       // One transaction: a stored item always has its events (a resumed run starts from there).
-      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events });
+      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events, ...this.traceNow() });
       if (!stored) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its progress could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
     } catch (error) {
@@ -78,7 +83,7 @@ export class ResponsePersistence {
     this.events = [];
     try {
       // One transaction for the last items, the last events and the final state.
-      const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, patch: terminalPatch(response) });
+      const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, ...this.traceNow(response), patch: terminalPatch(response) });
       if (!ended) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its end could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
       return undefined;
@@ -91,6 +96,11 @@ export class ResponsePersistence {
       this.logger.error({ responseId: this.responseId, error: String(error) }, 'could not store the end of a response');
       return undefined;
     }
+  }
+
+  /** The spans to store with a write; at the end, the response's own span is closed as its end will close it. */
+  private traceNow(ended?: ResponseObject): { trace?: SpanRecord[] } {
+    return this.trace ? { trace: this.trace.snapshot(ended && responseSpanEnding(ended)) } : {};
   }
 
   /** The terminal event recorded last is replaced by `event` (same sequence number): the end changed before anyone saw it. */

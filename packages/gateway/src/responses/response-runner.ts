@@ -47,6 +47,8 @@ export interface ResponseRunnerDeps {
   storeFaults: StoreFaults;
   /** Where each response's spans go. */
   tracer: Tracer;
+  /** Also keep each stored response's spans in the store, for the trace viewer (`traceViewer`). */
+  recordTraces: boolean;
   /** Where each ended response's usage is counted, per tenant and model. */
   usage?: UsageLedger;
 }
@@ -130,12 +132,15 @@ export class ResponseRunner {
       extensions: options.extensions ?? false, reasoningSeal: params.reasoningSeal, compactionSeal: params.compactionSeal, reasoningSummary: params.echo.reasoning.summary !== null,
     });
     const logger = options.logger ?? this.deps.logger;
-    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger));
     const startedAt = performance.now();
-    const span = startResponseSpan(this.deps.tracer, {
+    const { span, recorder } = startResponseSpan(this.deps.tracer, {
       agentName: agent.name, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: params.background,
       ...(options.traceParent ? { parent: options.traceParent } : {}),
-    });
+    }, this.deps.recordTraces && params.store);
+    // What the trace viewer needs to rebuild the messages each model call was sent.
+    if (recorder) span.setAttributes({ 'agentport.request.history_items': history.length, 'agentport.request.input_items': params.input.length });
+    live.trace = recorder;
+    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger), recorder);
     const events = agent.run(run, {
       signal: live.abort.signal, tenant, responseId: id, span,
       ...(options.clientTools ? { clientTools: options.clientTools } : {}),
@@ -173,12 +178,15 @@ export class ResponseRunner {
     });
     if (lastSequence >= 0) encoder.continueAfter(lastSequence);
     const logger = this.deps.logger.child({ responseId: id, tenant });
-    const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger));
-    // A new trace: the caller's request that started it belonged to the previous process.
-    const span = startResponseSpan(this.deps.tracer, {
+    // A new trace: the caller's request that started it belonged to the previous process. The
+    // resumed run's spans replace the first run's in the store at its first write.
+    const { span, recorder } = startResponseSpan(this.deps.tracer, {
       agentName: agent?.name ?? params.model, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: true,
-    });
+    }, this.deps.recordTraces);
     span.setAttributes({ 'agentport.response.resumed': true });
+    if (recorder) span.setAttributes({ 'agentport.request.history_items': history.length, 'agentport.request.input_items': params.input.length });
+    live.trace = recorder;
+    const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger), recorder);
     const events = agent
       ? agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id, span })
       : endedByRestart();

@@ -2,7 +2,8 @@ import { addUsageTotals, SECONDS_PER_HOUR, type UsageHour, type UsageTotals, ZER
 import type { FastifyInstance } from 'fastify';
 import { ApiKeyAuthenticator } from '../http/api-key-authenticator.js';
 import type { GatewayContext } from '../http/gateway-context.js';
-import { ApiError, invalidRequest } from '../errors.js';
+import { requireAdmin } from '../http/admin-access.js';
+import { invalidRequest } from '../errors.js';
 
 const SECONDS_PER_DAY = 24 * SECONDS_PER_HOUR;
 const BUCKETS = { '1h': { seconds: SECONDS_PER_HOUR, defaultLimit: 24, maxLimit: 168 }, '1d': { seconds: SECONDS_PER_DAY, defaultLimit: 7, maxLimit: 31 } } as const;
@@ -34,12 +35,7 @@ interface UsageQueryString {
  */
 export function registerOrganizationUsage(app: FastifyInstance, ctx: GatewayContext, admins: ApiKeyAuthenticator): void {
   app.get<{ Querystring: UsageQueryString }>('/v1/organization/usage/completions', async (request, reply) => {
-    if (admins.isOpen) throw new ApiError(403, 'permission_error', 'admin_keys_not_configured', 'Usage reports need an admin key; set AGENTPORT_GATEWAY__ADMIN_KEYS.');
-    if (admins.tenantOf(request.headers.authorization) === undefined) {
-      throw ctx.auth.tenantOf(request.headers.authorization) !== undefined
-        ? new ApiError(403, 'permission_error', 'admin_key_required', 'This endpoint takes an admin key (adminKeys), not an API key.')
-        : admins.authenticate(request.headers.authorization);
-    }
+    requireAdmin(ctx, admins, request.headers.authorization, 'Usage reports');
     const query = parseUsageQuery(request.query);
     const end = Math.min(query.end, query.start + query.limit * BUCKETS[query.width].seconds);
     const hours = await ctx.usage.read({ from: Math.floor(query.start / SECONDS_PER_HOUR) * SECONDS_PER_HOUR, to: end });
