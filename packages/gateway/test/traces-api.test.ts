@@ -72,6 +72,7 @@ describe('the trace API', () => {
     const toolSpans = children.filter((span) => span.name === 'execute_tool add');
     const functionCalls = body.response.output.filter((item: { type: string }) => item.type === 'function_call');
     expect(toolSpans.map((span) => span.attributes['gen_ai.tool.call.id'])).toEqual(functionCalls.map((item: { call_id: string }) => item.call_id));
+    expect(toolSpans.map((span) => span.attributes['agentport.tool.item_id'])).toEqual(functionCalls.map((item: { id: string }) => item.id));
     for (const span of spans) expect(span.startedAt).toBeGreaterThanOrEqual(root!.startedAt);
     expect(root!.durationMs).toBeGreaterThanOrEqual(Math.max(...children.map((span) => span.startedAt - root!.startedAt + span.durationMs)) - 1);
   });

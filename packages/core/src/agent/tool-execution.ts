@@ -129,7 +129,8 @@ async function execute(
     release = await limit.acquire(options.signal);
     // Traced from when it runs: a wait for a parallel slot is not the tool's time.
     const { name, attributes } = toolCallSpan(call.name, call.callId);
-    span = options.span?.child(name, { kind: 'internal', attributes });
+    // The call's item id too: a hosted tool's item (`mcp_call`, …) has no `call_id` to join it by.
+    span = options.span?.child(name, { kind: 'internal', attributes: { ...attributes, 'agentport.tool.item_id': itemId } });
     const result = await tool.execute(call.input, {
       signal: options.signal,
       tenant: options.tenant,

@@ -32,12 +32,29 @@ export function ItemView({ item }: { item: Item }) {
           <pre>{prettyJson(item.output)}</pre>
         </div>
       );
-    default:
+    case 'mcp_call':
       return (
-        <div class="item other" data-testid="item" data-item-type={item.type}>
-          <span class="label">{item.type}</span>
-          <pre>{JSON.stringify(item, null, 2)}</pre>
+        <div class="item call" data-testid="item" data-item-type="mcp_call">
+          <span class="label">calls {item.server_label} · {item.name}</span>
+          <pre data-testid="call-arguments">{prettyJson(item.arguments)}</pre>
+          {item.error ? <div class="error" data-testid="call-error">{item.error}</div>
+            : item.output != null && <><span class="label">result</span><pre data-testid="call-output">{prettyJson(item.output)}</pre></>}
         </div>
+      );
+    case 'mcp_list_tools':
+      return (
+        <div class="item other" data-testid="item" data-item-type="mcp_list_tools">
+          <span class="label">tools of {item.server_label}</span>
+          <div class="text">{item.tools.map((tool) => tool.name).join(', ')}</div>
+        </div>
+      );
+    default:
+      // Any other item (approvals, code interpreter calls, compaction): all of it, folded.
+      return (
+        <details class="item other" data-testid="item" data-item-type={item.type}>
+          <summary class="label">{item.type}</summary>
+          <pre>{JSON.stringify(item, null, 2)}</pre>
+        </details>
       );
   }
 }

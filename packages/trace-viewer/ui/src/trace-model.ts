@@ -57,11 +57,13 @@ export function toolCalls(trace: Trace): ToolCall[] {
   const items = [...trace.input, ...outputOf(trace)];
   return trace.spans.filter((span) => span.attributes['gen_ai.operation.name'] === 'execute_tool').map((span) => {
     const callId = String(span.attributes['gen_ai.tool.call.id'] ?? '');
+    const itemId = span.attributes['agentport.tool.item_id'];
     return {
       span,
       name: String(span.attributes['gen_ai.tool.name'] ?? span.name),
       callId,
-      call: items.find((item) => !isToolResult(item) && callIdOf(item) === callId),
+      call: items.find((item) => item.id === itemId) ?? items.find((item) => !isToolResult(item) && callIdOf(item) === callId),
+      // A hosted tool's item holds its own result (`mcp_call`'s output); a function's comes as its own item.
       result: items.find((item) => isToolResult(item) && callIdOf(item) === callId),
     };
   });
