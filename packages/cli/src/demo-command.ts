@@ -3,6 +3,7 @@ import { createApp } from '@agentport/core';
 import { GATEWAY_HANDLE, gateway } from '@agentport/gateway';
 import { sqliteStore } from '@agentport/store-sqlite';
 import { codeInterpreter, files, shell } from '@agentport/tools-builtin';
+import { TRACE_VIEWER_PAGE } from '@agentport/trace-viewer';
 import { cliLogDestination } from './cli-log-destination.js';
 import { DemoFolder } from './demo-folder.js';
 import { DEMO_MODEL_NAME } from './demo-model.js';
@@ -37,13 +38,13 @@ export async function demo(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const destination = cliLogDestination();
   try {
     const app = await createApp({
-      plugins: [demoModelPlugin(), sqliteStore(), codeInterpreter(), shell(), files(), gateway()],
+      plugins: [demoModelPlugin(), sqliteStore(), codeInterpreter(), shell(), files(), gateway({ traceViewerPage: TRACE_VIEWER_PAGE })],
       ...(destination ? { logDestination: destination } : {}),
       config: {
         env,
         overrides: {
           store: { path: folder.database },
-          gateway: { host: '127.0.0.1', apiKeys: [apiKey], apiKeysFile: '', ...(options.port === undefined ? {} : { port: options.port }) },
+          gateway: { host: '127.0.0.1', apiKeys: [apiKey], apiKeysFile: '', traceViewer: true, ...(options.port === undefined ? {} : { port: options.port }) },
           // One warm worker is enough for one person trying it; the sandbox is the interpreter's own.
           'code-interpreter': { enabled: true, poolSize: 1, maxContainers: 4 },
           shell: { enabled: true, commands: DEMO_SHELL_COMMANDS, workingDirectory: folder.workspace, defaultRequireApproval: 'never' },
@@ -82,5 +83,6 @@ function printBanner(logger: ServeHandle['logger'], { url, apiKey, workspace }: 
     + `confined to ${workspace}, which is deleted on exit; http_get is off`);
   logger.info(`Try it with curl:\n\n  ${curlCommand(baseUrl, apiKey)}\n`);
   logger.info(`Or with the openai SDK, from the repository root (it lists the demo's folder with a built-in tool):\n\n  ${openaiSdkCommand(baseUrl, apiKey)}\n`);
+  logger.info({ url: `${url}/ui/` }, `See what each run did in the trace viewer: ${url}/ui/ (sign in with the API key above)`);
   logger.info('Ctrl-C stops the demo and deletes its temp folder.');
 }

@@ -109,8 +109,18 @@ describe('agentport demo', () => {
     expect(pythonBody.output.map((item) => item.type)).toEqual(['code_interpreter_call', 'message']);
     expect(pythonBody.output[0]!.outputs![0]!.logs).toContain('5050');
     const shellCall = await createResponse(url, apiKey, { input: 'Use the shell', tools: [{ type: 'mcp', server_label: 'builtin', allowed_tools: ['shell'] }] });
-    const shellBody = await shellCall.json() as { output: Array<{ type: string; name?: string; output?: string }> };
+    const shellBody = await shellCall.json() as { id: string; output: Array<{ type: string; name?: string; output?: string }> };
     expect(shellBody.output[0]).toMatchObject({ type: 'mcp_call', name: 'shell', output: expect.stringContaining('welcome.txt') });
+
+    // The trace viewer the banner points at: its page, and the traces of the runs above for the demo's key.
+    const viewer = demo.line('See what each run did').url as string;
+    expect(viewer).toBe(`http://127.0.0.1:${port}/ui/`);
+    const page = await fetch(viewer);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<div id="app">');
+    const traces = await fetch(`${url}/traces`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const listed = (await traces.json() as { data: Array<{ id: string }> }).data.map((row) => row.id);
+    expect(listed).toContain(shellBody.id);
 
     // Another key, or none, is refused.
     expect((await createResponse(url, 'demo-0000', { input: 'hi' })).status).toBe(401);

@@ -120,7 +120,7 @@ describe('the trace viewer in a browser', () => {
     mkdirSync(join(process.cwd(), '.test-results'), { recursive: true });
     await page.click('[data-testid=events] summary');
     await second.locator('[data-testid=messages-sent] summary').click();
-    await page.evaluate(() => scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: SCREENSHOT });
   });
 
@@ -148,7 +148,7 @@ describe('the trace viewer in a browser', () => {
   });
 
   it("reads a tenant's traces with an admin key that names it, and says so when a key is wrong", async () => {
-    await page.evaluate(() => sessionStorage.clear());
+    await page.evaluate('sessionStorage.clear()');
     await signIn(ADMIN_KEY, TENANT);
     expect(await page.innerText('[data-testid=tenant]')).toBe(TENANT);
     await page.locator('[data-testid=response-row]').first().waitFor();

@@ -13,9 +13,9 @@ export async function listResponseRows(db: StoreDb, tenant: string, query: Respo
   let select = db.selectFrom('responses').selectAll().where('tenant', '=', tenant);
   if (query.conversationId !== undefined) select = select.where('conversation_id', '=', query.conversationId);
   if (after !== undefined) {
-    const start = await db.selectFrom('responses').select('seq').where('tenant', '=', tenant).where('id', '=', after).executeTakeFirst();
-    if (!start) return emptyPage();
-    select = select.where('seq', '<', start.seq);
+    const start = await seqOf(db, 'responses', tenant, after);
+    if (start === undefined) return emptyPage();
+    select = select.where('seq', '<', start);
   }
   const rows = await select.orderBy('seq', 'desc').limit(limit + 1).execute();
   return pageOf(rows.slice(0, limit).map(toResponseRecord), rows.length > limit);
@@ -26,9 +26,9 @@ export async function listConversationRows(db: StoreDb, tenant: string, request:
   const { after, limit } = resolvePageRequest(request);
   let select = db.selectFrom('conversations').selectAll().where('tenant', '=', tenant);
   if (after !== undefined) {
-    const start = await db.selectFrom('conversations').select('seq').where('tenant', '=', tenant).where('id', '=', after).executeTakeFirst();
-    if (!start) return emptyPage();
-    select = select.where('seq', '<', start.seq);
+    const start = await seqOf(db, 'conversations', tenant, after);
+    if (start === undefined) return emptyPage();
+    select = select.where('seq', '<', start);
   }
   const rows = await select.orderBy('seq', 'desc').limit(limit + 1).execute();
   return pageOf(rows.slice(0, limit).map(toConversationRecord), rows.length > limit);
@@ -52,6 +52,12 @@ export async function writeTraceRow(db: StoreDb, responseSeq: number, spans: rea
   await db.insertInto('response_traces').values({ response_seq: responseSeq, spans: text })
     .onConflict((conflict) => conflict.column('response_seq').doUpdateSet({ spans: text }))
     .execute();
+}
+
+/** The storage key of the tenant's response or conversation `id`, where a newest-first page after it starts. */
+async function seqOf(db: StoreDb, table: 'responses' | 'conversations', tenant: string, id: string): Promise<number | undefined> {
+  const row = await db.selectFrom(table).select('seq').where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
+  return row?.seq;
 }
 
 function pageOf<T extends { id: string }>(data: T[], hasMore: boolean): Page<T> {

@@ -179,7 +179,8 @@ export class ToolLoopAgent implements Agent {
         selfRenderingTools,
         holdText: run.output !== undefined,
         ...(session ? { session } : {}),
-        ...(ctx.span ? { span: ctx.span, traceAttributes: stepTraceAttributes(step, produced.length, request, compacted) } : {}),
+        ...(ctx.span ? { span: ctx.span } : {}),
+        ...(ctx.span?.recording ? { traceAttributes: stepTraceAttributes(step, produced.length, request, compacted) } : {}),
       });
       produced.push(...outcome.items);
       usage = addUsage(usage, outcome.usage);

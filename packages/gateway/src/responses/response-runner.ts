@@ -135,10 +135,9 @@ export class ResponseRunner {
     const startedAt = performance.now();
     const { span, recorder } = startResponseSpan(this.deps.tracer, {
       agentName: agent.name, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: params.background,
+      historyItems: history.length, inputItems: params.input.length,
       ...(options.traceParent ? { parent: options.traceParent } : {}),
     }, this.deps.recordTraces && params.store);
-    // What the trace viewer needs to rebuild the messages each model call was sent.
-    if (recorder) span.setAttributes({ 'agentport.request.history_items': history.length, 'agentport.request.input_items': params.input.length });
     live.trace = recorder;
     const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger), recorder);
     const events = agent.run(run, {
@@ -182,9 +181,9 @@ export class ResponseRunner {
     // resumed run's spans replace the first run's in the store at its first write.
     const { span, recorder } = startResponseSpan(this.deps.tracer, {
       agentName: agent?.name ?? params.model, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: true,
+      historyItems: history.length, inputItems: params.input.length,
     }, this.deps.recordTraces);
     span.setAttributes({ 'agentport.response.resumed': true });
-    if (recorder) span.setAttributes({ 'agentport.request.history_items': history.length, 'agentport.request.input_items': params.input.length });
     live.trace = recorder;
     const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger), recorder);
     const events = agent

@@ -8,6 +8,9 @@ export interface ResponseSpanStart {
   responseId: string;
   conversationId: string | null;
   background: boolean;
+  /** Items of history before the response, and of its input: with the model calls' counts, they say what each call was sent. */
+  historyItems: number;
+  inputItems: number;
   /** The caller's trace context (its `traceparent` header), or none: the span starts a trace. */
   parent?: SpanParent;
 }
@@ -35,6 +38,8 @@ export function startResponseSpan(tracer: Tracer, start: ResponseSpanStart, reco
       'gen_ai.conversation.id': start.conversationId ?? undefined,
       'agentport.tenant': start.tenant,
       'agentport.response.background': start.background,
+      'agentport.request.history_items': start.historyItems,
+      'agentport.request.input_items': start.inputItems,
     },
   };
   const span = tracer.startSpan(name, { ...options, ...(start.parent ? { parent: start.parent } : {}) });
