@@ -69,8 +69,8 @@ describe('durable background responses', () => {
     rmSync(base, { recursive: true, force: true });
   });
 
-  async function startKilledMidStep(db: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<{ id: string; seen: StreamEvent[]; first: ServingCli }> {
-    const first = await serve(db);
+  async function startKilledMidStep(db: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL', more: Record<string, string> = {}): Promise<{ id: string; seen: StreamEvent[]; first: ServingCli }> {
+    const first = await serve(db, 'resume', more);
     const created = await fetch(`${first.url}/v1/responses`, {
       method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -119,6 +119,30 @@ describe('durable background responses', () => {
       const retrieved = await (await fetch(`${second.url}/v1/responses/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json() as { status: string; output: unknown[] };
       expect(retrieved.status).toBe('completed');
       expect(retrieved.output).toEqual(final.output);
+    } finally {
+      await second.kill();
+    }
+  }, 60_000);
+
+  it("keeps the first run's spans up to its checkpoint beside the resumed run's, for the trace viewer", async () => {
+    const viewer = { AGENTPORT_GATEWAY__TRACE_VIEWER: 'true' };
+    const { id } = await startKilledMidStep('resume-traced.db', 'SIGKILL', viewer);
+    const second = await serve('resume-traced.db', 'resume', viewer);
+    try {
+      await readEvents(await fetch(`${second.url}/v1/responses/${id}?stream=true`, { headers: { authorization: `Bearer ${KEY}` } }));
+      const trace = await (await fetch(`${second.url}/v1/traces/${id}`, { headers: { authorization: `Bearer ${KEY}` } })).json() as {
+        response: { status: string }; spans: Array<{ id: string; parentId: string | null; name: string; ended: boolean; attributes: Record<string, unknown> }>;
+      };
+      expect(trace.response.status).toBe('completed');
+      const roots = trace.spans.filter((span) => span.parentId === null);
+      expect(roots).toHaveLength(2);
+      // The first run was killed: its span never ended; what it wrote up to its checkpoint is there.
+      const [first, resumed] = roots;
+      expect(first).toMatchObject({ id: 's1', ended: false });
+      expect(resumed).toMatchObject({ ended: true, attributes: { 'agentport.response.resumed': true, 'agentport.response.status': 'completed' } });
+      const childrenOf = (root: { id: string }) => trace.spans.filter((span) => span.parentId === root.id).map((span) => [span.name, span.attributes['agentport.step'] ?? null, span.ended]);
+      expect(childrenOf(first!)).toEqual([[`chat ${MODEL}`, 1, true], ['execute_tool shell', null, true]]);
+      expect(childrenOf(resumed!)).toEqual([[`chat ${MODEL}`, 2, true]]);
     } finally {
       await second.kill();
     }

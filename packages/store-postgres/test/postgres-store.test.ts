@@ -38,7 +38,7 @@ describe('PostgreSQL store: migrations', () => {
     expect(report.migrations).toEqual({ from: 0, to: STORE_SCHEMA_VERSION, applied: STORE_MIGRATIONS.map((m) => m.name) });
 
     const tables = await query<{ tablename: string }>(url, "select tablename from pg_tables where schemaname = 'public' order by tablename");
-    expect(tables.map((row) => row.tablename)).toEqual([MIGRATIONS_TABLE, 'conversations', 'items', 'key_request_buckets', 'key_run_slots', 'response_events', 'response_traces', 'responses', 'store_instances', 'usage_hours']);
+    expect(tables.map((row) => row.tablename)).toEqual([MIGRATIONS_TABLE, 'conversations', 'items', 'key_request_buckets', 'key_run_slots', 'response_events', 'response_spans', 'responses', 'store_instances', 'usage_hours']);
     const orm = await MikroORM.init({ clientUrl: url, entities: [...STORE_ENTITIES], debug: false, schemaGenerator: { skipTables: [MIGRATIONS_TABLE, ...KEY_LIMIT_TABLES] } });
     try {
       expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');

@@ -2,10 +2,10 @@ import type { ResponseProgress } from '@agentport/core';
 import { appendItems } from './item-lists.js';
 import type { RowLocking, StoreDb } from './sql-database.js';
 import { appendEventRows, findResponse, resolveDestination } from './store-queries.js';
-import { writeTraceRow } from './trace-viewer-queries.js';
+import { writeSpanRows } from './trace-viewer-queries.js';
 
 /**
- * Appends a response's output items, then its events (and writes its trace, when given), inside the caller's transaction (a
+ * Appends a response's output items, then its events (and its spans, when given), inside the caller's transaction (a
  * checkpoint, or the first part of its end). False, writing nothing, for an unknown response.
  */
 export async function appendProgress(db: StoreDb, tenant: string, id: string, progress: ResponseProgress, locking: RowLocking): Promise<boolean> {
@@ -13,6 +13,6 @@ export async function appendProgress(db: StoreDb, tenant: string, id: string, pr
   if (!response) return false;
   await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), progress.items);
   await appendEventRows(db, response.seq, id, progress.events);
-  if (progress.trace) await writeTraceRow(db, response.seq, progress.trace);
+  if (progress.spans) await writeSpanRows(db, response.seq, progress.spans);
   return true;
 }

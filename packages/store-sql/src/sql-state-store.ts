@@ -23,7 +23,7 @@ import {
 } from './store-queries.js';
 import { appendProgress } from './response-progress.js';
 import { addUsageHours, readUsageHours } from './usage-hours.js';
-import { listConversationRows, listResponseRows, readTraceRow } from './trace-viewer-queries.js';
+import { listConversationRows, listResponseRows, readTraceRows } from './trace-viewer-queries.js';
 
 /** How a message says each fault. */
 const FAULT_WORDS: Readonly<Record<StoreFaultKind, string>> = {
@@ -153,7 +153,7 @@ export abstract class SqlStateStore implements StateStore {
   }
 
   async readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined> {
-    return this.#read((db) => readTraceRow(db, tenant, id));
+    return this.#read((db) => readTraceRows(db, tenant, id));
   }
 
   async takeInterruptedBackground(): Promise<ResponseRef[]> {

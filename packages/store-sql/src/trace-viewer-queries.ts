@@ -4,7 +4,7 @@ import type { StoreDb } from './sql-database.js';
 
 /*
  * What the trace viewer reads: a tenant's responses and conversations newest first (by `seq`,
- * one range of the `(tenant, seq)` indexes), and a response's trace, a row of its own.
+ * one range of the `(tenant, seq)` indexes), and a response's spans, a row each.
  */
 
 /** A tenant's responses, newest first, after the response `after` names (an unknown one gives an empty page). */
@@ -34,23 +34,31 @@ export async function listConversationRows(db: StoreDb, tenant: string, request:
   return pageOf(rows.slice(0, limit).map(toConversationRecord), rows.length > limit);
 }
 
-/** The response's stored trace (empty when none was written); undefined when the tenant has no such response. */
-export async function readTraceRow(db: StoreDb, tenant: string, id: string): Promise<SpanRecord[] | undefined> {
-  const row = await db.selectFrom('responses as r')
-    .leftJoin('response_traces as t', 't.response_seq', 'r.seq')
-    .select('t.spans')
+/** The response's spans in the order first written (empty when none were); undefined when the tenant has no such response. */
+export async function readTraceRows(db: StoreDb, tenant: string, id: string): Promise<SpanRecord[] | undefined> {
+  const rows = await db.selectFrom('responses as r')
+    .leftJoin('response_spans as s', 's.response_seq', 'r.seq')
+    .select('s.span')
     .where('r.tenant', '=', tenant)
     .where('r.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return row.spans == null ? [] : readJson(row.spans) as SpanRecord[];
+    .orderBy('s.position')
+    .execute();
+  if (rows.length === 0) return undefined;
+  return rows.filter((row) => row.span != null).map((row) => readJson(row.span) as SpanRecord);
 }
 
-/** Writes the response's trace in place of the one stored, inside the caller's transaction. */
-export async function writeTraceRow(db: StoreDb, responseSeq: number, spans: readonly SpanRecord[]): Promise<void> {
-  const text = JSON.stringify(spans);
-  await db.insertInto('response_traces').values({ response_seq: responseSeq, spans: text })
-    .onConflict((conflict) => conflict.column('response_seq').doUpdateSet({ spans: text }))
+/**
+ * Writes spans inside the caller's transaction: one that is stored already is replaced in its
+ * place, a new one goes after the last (positions may skip numbers; only their order counts).
+ */
+export async function writeSpanRows(db: StoreDb, responseSeq: number, spans: readonly SpanRecord[]): Promise<void> {
+  if (spans.length === 0) return;
+  const last = await db.selectFrom('response_spans').select('position')
+    .where('response_seq', '=', responseSeq).orderBy('position', 'desc').limit(1).executeTakeFirst();
+  const next = (last?.position ?? -1) + 1;
+  await db.insertInto('response_spans')
+    .values(spans.map((span, index) => ({ response_seq: responseSeq, position: next + index, span_id: span.id, span: JSON.stringify(span) })))
+    .onConflict((conflict) => conflict.columns(['response_seq', 'span_id']).doUpdateSet((update) => ({ span: update.ref('excluded.span') })))
     .execute();
 }
 

@@ -46,7 +46,7 @@ describe('migrations', () => {
     const raw = await openRawDatabase(path);
     const tables = await raw.all<{ name: string }>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name");
     await raw.close();
-    expect(tables.map((table) => table.name)).toEqual(['agentport_schema_migrations', 'conversations', 'items', 'response_events', 'response_traces', 'responses', 'store_instances', 'usage_hours']);
+    expect(tables.map((table) => table.name)).toEqual(['agentport_schema_migrations', 'conversations', 'items', 'response_events', 'response_spans', 'responses', 'store_instances', 'usage_hours']);
   });
 
   it('builds exactly the schema the entities describe', async () => {

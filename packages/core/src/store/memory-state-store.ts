@@ -19,7 +19,8 @@ interface StoredResponse {
   record: ResponseRecord;
   itemIds: Record<ItemRole, string[]>;
   events: StoredEvent[];
-  trace: SpanRecord[];
+  /** By span id, in the order first written. */
+  spans: Map<string, SpanRecord>;
 }
 
 interface StoredConversation {
@@ -50,7 +51,7 @@ export class MemoryStateStore implements StateStore {
     // Checked before the response exists, so a refused call leaves no trace.
     assertItemIdsFree(space, inputItems);
     const stored: ResponseRecord = { ...structuredClone(record), completedAt: record.completedAt ?? null };
-    space.responses.set(record.id, { record: stored, itemIds: { input: [], output: [] }, events: [], trace: [] });
+    space.responses.set(record.id, { record: stored, itemIds: { input: [], output: [] }, events: [], spans: new Map() });
     placeItems(resolveTarget(space, {
       kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId,
     }), inputItems);
@@ -86,7 +87,7 @@ export class MemoryStateStore implements StateStore {
     assertEventsFollow(response, progress.events);
     placeItems(resolveTarget(space, { kind: 'response', responseId: id, role: 'output' }), progress.items);
     response.events.push(...structuredClone(progress.events));
-    if (progress.trace) response.trace = structuredClone([...progress.trace]);
+    for (const span of progress.spans ?? []) response.spans.set(span.id, structuredClone(span));
     return response;
   }
 
@@ -99,7 +100,7 @@ export class MemoryStateStore implements StateStore {
 
   async readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined> {
     const response = this.#tenants.get(tenant)?.responses.get(id);
-    return response && structuredClone(response.trace);
+    return response && structuredClone([...response.spans.values()]);
   }
 
   /** Nothing outlives a memory store's process: none was interrupted. */

@@ -95,8 +95,12 @@ export interface ResponseProgress {
   items: readonly Item[];
   /** Events of its stream, after those already stored. */
   events: readonly StoredEvent[];
-  /** Its trace as it is now (the trace viewer's), replacing the one stored; absent leaves that as it is. */
-  trace?: readonly SpanRecord[];
+  /**
+   * Spans of its trace (the trace viewer's) started or changed since its last write: each replaces
+   * the stored span with its id, and new ones go after those stored. A span is written again only
+   * while it is open, so a run's trace costs writes in proportion to its spans.
+   */
+  spans?: readonly SpanRecord[];
 }
 
 export interface ResponseEnding extends ResponseProgress {

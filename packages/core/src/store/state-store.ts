@@ -40,7 +40,7 @@ export interface StateStore {
   takeInterruptedBackground(): Promise<ResponseRef[]>;
   /** The tenant's responses, newest first (the trace viewer's list). */
   listResponses(tenant: string, query?: ResponseListQuery): Promise<Page<ResponseRecord>>;
-  /** The trace last written with the response's progress; empty when none was; undefined when the tenant has no such response. */
+  /** The spans written with the response's progress, in the order they were first written; empty when none were; undefined when the tenant has no such response. */
   readTrace(tenant: string, id: string): Promise<SpanRecord[] | undefined>;
   /** Deletes the stored events with a sequence number above `after`: a resumed run tells the cut step again. */
   truncateEvents(tenant: string, responseId: string, after: number): Promise<void>;

@@ -6,7 +6,7 @@ import type { SpanAttributeValue, SpanKind } from './tracer.js';
  * receives say the same thing.
  */
 export interface SpanRecord {
-  /** `s1`, `s2`, …: in the order the spans started, unique within the response. */
+  /** `s1`, `s2`, …: in the order the spans started, unique within the response (a resumed run's carry a prefix). */
   id: string;
   /** The parent's id; null for the response's own span. */
   parentId: string | null;

@@ -5,6 +5,8 @@ interface OpenRecord {
   record: SpanRecord;
   /** `performance.now()` at the start: durations from a monotonic clock. */
   startedAtMono: number;
+  /** Written to the store since it ended: it does not change again. */
+  written: boolean;
 }
 
 /**
@@ -18,36 +20,49 @@ export class TraceRecorder {
   /** The response's span, recorded: hand it to the run in place of the tracer's. */
   readonly root: TraceSpan;
 
-  constructor(inner: TraceSpan, name: string, options: Omit<SpanOptions, 'parent'>) {
+  /** `idPrefix` keeps a later run's span ids apart from an earlier run's of the same response (a resumed one). */
+  constructor(inner: TraceSpan, name: string, options: Omit<SpanOptions, 'parent'>, private readonly idPrefix = '') {
     this.root = this.#wrap(inner, null, name, options);
   }
 
   /**
-   * Copies of the records as they are now; an open span's duration is its time so far. `rootEnding`
+   * Copies of every span as it is now; an open span's duration is its time so far. `rootEnding`
    * closes the root in the copy (the response's last write comes before its span ends).
    */
   snapshot(rootEnding?: SpanEnding): SpanRecord[] {
     const now = performance.now();
-    return this.#spans.map(({ record, startedAtMono }, index) => {
-      const copy: SpanRecord = { ...record, attributes: { ...record.attributes } };
-      if (!copy.ended) copy.durationMs = now - startedAtMono;
-      if (index === 0 && rootEnding && !copy.ended) {
-        assign(copy, rootEnding.attributes);
-        if (rootEnding.error) copy.error = { ...rootEnding.error };
-        copy.ended = true;
-      }
-      return copy;
+    return this.#spans.map((entry, index) => copyOf(entry, now, index === 0 ? rootEnding : undefined));
+  }
+
+  /**
+   * The spans to write now: those open (as they are so far) and those ended since the last
+   * write; an ended span is given once. Writing these at each write keeps the store's trace whole.
+   */
+  changes(rootEnding?: SpanEnding): SpanRecord[] {
+    const now = performance.now();
+    const changed: SpanRecord[] = [];
+    this.#spans.forEach((entry, index) => {
+      if (entry.written) return;
+      const copy = copyOf(entry, now, index === 0 ? rootEnding : undefined);
+      if (copy.ended) entry.written = true;
+      changed.push(copy);
     });
+    return changed;
+  }
+
+  /** A write of `changes` failed: the next `changes` gives every span again. */
+  unwritten(): void {
+    for (const entry of this.#spans) entry.written = false;
   }
 
   #wrap(inner: TraceSpan, parentId: string | null, name: string, options: Omit<SpanOptions, 'parent'>): TraceSpan {
     const record: SpanRecord = {
-      id: `s${this.#spans.length + 1}`, parentId, name, kind: options.kind,
+      id: `${this.idPrefix}s${this.#spans.length + 1}`, parentId, name, kind: options.kind,
       startedAt: Date.now(), durationMs: 0, ended: false, attributes: {}, error: null,
     };
     const startedAtMono = performance.now();
     if (options.attributes) assign(record, options.attributes);
-    this.#spans.push({ record, startedAtMono });
+    this.#spans.push({ record, startedAtMono, written: false });
     const span: TraceSpan = {
       recording: true,
       setAttributes: (attributes) => {
@@ -74,4 +89,16 @@ export class TraceRecorder {
 
 function assign(record: SpanRecord, attributes: SpanAttributes): void {
   for (const [key, value] of Object.entries(attributes)) if (value !== undefined) record.attributes[key] = value;
+}
+
+function copyOf({ record, startedAtMono }: OpenRecord, now: number, ending: SpanEnding | undefined): SpanRecord {
+  const copy: SpanRecord = { ...record, attributes: { ...record.attributes } };
+  if (copy.ended) return copy;
+  copy.durationMs = now - startedAtMono;
+  if (ending) {
+    assign(copy, ending.attributes);
+    if (ending.error) copy.error = { ...ending.error };
+    copy.ended = true;
+  }
+  return copy;
 }

@@ -22,7 +22,7 @@ export class ResponsePersistence {
     private readonly logger: Logger,
     /** Told the last sequence number each write stored (for followers in other processes). */
     private readonly onStored?: (lastSequence: number) => void,
-    /** The response's spans (the trace viewer is on): each write stores them as they are then. */
+    /** The response's spans (the trace viewer is on): each write stores those that changed since the last. */
     private readonly trace?: TraceRecorder,
   ) {}
 
@@ -60,12 +60,13 @@ export class ResponsePersistence {
     if (items.length === 0 && events.length === 0) return;
     try {
       // One transaction: a stored item always has its events (a resumed run starts from there).
-      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events, ...this.traceNow() });
+      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events, ...this.spanChanges() });
       if (!stored) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its progress could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
     } catch (error) {
       this.items = [...items, ...this.items];
       this.events = [...events, ...this.events];
+      this.trace?.unwritten();
       throw error;
     }
   }
@@ -83,7 +84,7 @@ export class ResponsePersistence {
     this.events = [];
     try {
       // One transaction for the last items, the last events and the final state.
-      const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, ...this.traceNow(response), patch: terminalPatch(response) });
+      const ended = await this.store.finishResponse(this.tenant, this.responseId, { items, events, ...this.spanChanges(response), patch: terminalPatch(response) });
       if (!ended) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its end could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
       return undefined;
@@ -91,6 +92,7 @@ export class ResponsePersistence {
       if (StoreFaultError.is(error)) {
         this.items = [...items, ...this.items];
         this.events = [...events, ...this.events];
+        this.trace?.unwritten();
         return error;
       }
       this.logger.error({ responseId: this.responseId, error: String(error) }, 'could not store the end of a response');
@@ -99,8 +101,8 @@ export class ResponsePersistence {
   }
 
   /** The spans to store with a write; at the end, the response's own span is closed as its end will close it. */
-  private traceNow(ended?: ResponseObject): { trace?: SpanRecord[] } {
-    return this.trace ? { trace: this.trace.snapshot(ended && responseSpanEnding(ended)) } : {};
+  private spanChanges(ended?: ResponseObject): { spans?: SpanRecord[] } {
+    return this.trace ? { spans: this.trace.changes(ended && responseSpanEnding(ended)) } : {};
   }
 
   /** The terminal event recorded last is replaced by `event` (same sequence number): the end changed before anyone saw it. */

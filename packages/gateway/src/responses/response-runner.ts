@@ -178,11 +178,11 @@ export class ResponseRunner {
     if (lastSequence >= 0) encoder.continueAfter(lastSequence);
     const logger = this.deps.logger.child({ responseId: id, tenant });
     // A new trace: the caller's request that started it belonged to the previous process. The
-    // resumed run's spans replace the first run's in the store at its first write.
+    // viewer keeps the earlier run's spans (its root never ended) and adds this run's, named apart.
     const { span, recorder } = startResponseSpan(this.deps.tracer, {
       agentName: agent?.name ?? params.model, model: params.model, tenant, responseId: id, conversationId: params.conversationId, background: true,
       historyItems: history.length, inputItems: params.input.length,
-    }, this.deps.recordTraces);
+    }, this.deps.recordTraces, `r${lastSequence + 1}.${interrupted.resumes}.`);
     span.setAttributes({ 'agentport.response.resumed': true });
     live.trace = recorder;
     const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger), recorder);

@@ -24,9 +24,9 @@ export interface ResponseSpan {
 /**
  * A response's span, `invoke_agent {agent}` in the GenAI conventions' words, of kind server:
  * it is where a caller's request enters this service. Its model and tool calls are its children.
- * With `record`, the spans are also kept (`TraceRecorder`) for the trace viewer.
+ * With `record`, the spans are also kept (`TraceRecorder`) for the trace viewer, their ids after `idPrefix`.
  */
-export function startResponseSpan(tracer: Tracer, start: ResponseSpanStart, record: boolean): ResponseSpan {
+export function startResponseSpan(tracer: Tracer, start: ResponseSpanStart, record: boolean, idPrefix = ''): ResponseSpan {
   const name = `invoke_agent ${start.agentName}`;
   const options: Omit<SpanOptions, 'parent'> = {
     kind: 'server',
@@ -44,7 +44,7 @@ export function startResponseSpan(tracer: Tracer, start: ResponseSpanStart, reco
   };
   const span = tracer.startSpan(name, { ...options, ...(start.parent ? { parent: start.parent } : {}) });
   if (!record) return { span, recorder: undefined };
-  const recorder = new TraceRecorder(span, name, options);
+  const recorder = new TraceRecorder(span, name, options, idPrefix);
   return { span: recorder.root, recorder };
 }
 

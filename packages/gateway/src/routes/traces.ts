@@ -1,4 +1,4 @@
-import type { ResponseRecord, StateStore } from '@agentport/core';
+import type { ResponseRecord, SpanRecord, StateStore } from '@agentport/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readerScope } from '../http/admin-access.js';
 import type { ApiKeyAuthenticator } from '../http/api-key-authenticator.js';
@@ -54,7 +54,8 @@ export function registerTraceRoutes(app: FastifyInstance, ctx: GatewayContext, a
     const stored = await ctx.store.readEvents(tenant, id, eventsAfter) ?? [];
     const lastStored = stored.at(-1)?.sequenceNumber ?? eventsAfter;
     const events = [...stored.map((event) => event.data), ...(running ? live.eventsAfter(lastStored) : [])];
-    const spans = running && live.trace ? live.trace.snapshot() : await ctx.store.readTrace(tenant, id) ?? [];
+    const storedSpans = await ctx.store.readTrace(tenant, id) ?? [];
+    const spans = running && live.trace ? withLiveSpans(storedSpans, live.trace.snapshot()) : storedSpans;
     return reply.send({
       object: 'trace',
       tenant,
@@ -95,6 +96,13 @@ async function chainBefore(store: StateStore, tenant: string, previousId: string
     id = record.previousResponseId;
   }
   return chain;
+}
+
+/** The stored spans with those of the run in this process as they are now: each replaces its stored copy, new ones go last. */
+function withLiveSpans(stored: readonly SpanRecord[], live: readonly SpanRecord[]): SpanRecord[] {
+  const byId = new Map(stored.map((span) => [span.id, span]));
+  for (const span of live) byId.set(span.id, span);
+  return [...byId.values()];
 }
 
 function responseSummary(record: ResponseRecord) {

@@ -2,7 +2,7 @@ import { ConversationEntity } from './conversation-entity.js';
 import { ItemEntity } from './item-entity.js';
 import { ResponseEntity } from './response-entity.js';
 import { ResponseEventEntity } from './response-event-entity.js';
-import { ResponseTraceEntity } from './response-trace-entity.js';
+import { ResponseSpanEntity } from './response-span-entity.js';
 import { StoreInstanceEntity } from './store-instance-entity.js';
 import { UsageHourEntity } from './usage-hour-entity.js';
 
@@ -12,4 +12,4 @@ import { UsageHourEntity } from './usage-hour-entity.js';
  * read them alike. Each driver's shipped migrations build the schema; it is never generated at
  * run time.
  */
-export const STORE_ENTITIES = [ConversationEntity, ResponseEntity, ItemEntity, ResponseEventEntity, ResponseTraceEntity, StoreInstanceEntity, UsageHourEntity] as const;
+export const STORE_ENTITIES = [ConversationEntity, ResponseEntity, ItemEntity, ResponseEventEntity, ResponseSpanEntity, StoreInstanceEntity, UsageHourEntity] as const;

@@ -61,9 +61,11 @@ export interface ResponseEventRow {
   data: JsonColumn;
 }
 
-export interface ResponseTraceRow {
+export interface ResponseSpanRow {
   response_seq: number;
-  spans: JsonColumn;
+  position: number;
+  span_id: string;
+  span: JsonColumn;
 }
 
 export interface StoreInstanceRow {
@@ -90,7 +92,7 @@ export interface StoreTables {
   responses: ResponseRow;
   items: ItemRow;
   response_events: ResponseEventRow;
-  response_traces: ResponseTraceRow;
+  response_spans: ResponseSpanRow;
   store_instances: StoreInstanceRow;
   usage_hours: UsageHourRow;
 }

@@ -59,7 +59,7 @@ export function TraceView({ credentials, id }: { credentials: Credentials; id: s
 
       <section>
         <h3>Timeline</h3>
-        <Waterfall spans={trace.spans} />
+        <Waterfall spans={trace.spans} live={live} />
       </section>
 
       <section data-testid="model-calls">
@@ -109,8 +109,8 @@ function Chain({ trace }: { trace: Trace }) {
   );
 }
 
-/** The spans as bars on one time axis, nested under their parents. */
-function Waterfall({ spans }: { spans: SpanRecord[] }) {
+/** The spans as bars on one time axis, nested under their parents; an open span of an ended response was cut (its process stopped). */
+function Waterfall({ spans, live }: { spans: SpanRecord[]; live: boolean }) {
   const root = spans.find((span) => span.parentId === null);
   if (!root) return <p class="empty">No spans were recorded.</p>;
   const total = Math.max(root.durationMs, ...spans.map((span) => span.startedAt - root.startedAt + span.durationMs), 1);
@@ -129,7 +129,7 @@ function Waterfall({ spans }: { spans: SpanRecord[] }) {
               left: `${((span.startedAt - root.startedAt) / total) * 100}%`, width: `${Math.max((span.durationMs / total) * 100, 0.5)}%`,
             }} />
           </span>
-          <span class="span-time">{duration(span.durationMs)}{span.ended ? '' : '…'}{span.error ? ` · ${span.error.code}` : ''}</span>
+          <span class="span-time">{duration(span.durationMs)}{span.ended ? '' : live ? '…' : ' · interrupted'}{span.error ? ` · ${span.error.code}` : ''}</span>
         </li>
       ))}
     </ol>

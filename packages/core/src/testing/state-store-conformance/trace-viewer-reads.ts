@@ -49,21 +49,27 @@ export function traceViewerReadCases(currentStore: () => StateStore): void {
       expect((await store.listConversations(tenant, { after: ids[1] })).data.map((conversation) => conversation.id)).toEqual([ids[0]]);
     });
 
-    it('keeps the trace written last with the progress, and only for its tenant', async () => {
+    it("keeps a response's spans as written, each replaced by its id, and only for its tenant", async () => {
       const tenant = newTenant();
       const response = await store.createResponse(sampleResponseRecord(tenant));
       expect(await store.readTrace(tenant, response.id)).toEqual([]);
 
-      const open = [span('s1', null, false), span('s2', 's1', true)];
-      expect(await store.checkpointResponse(tenant, response.id, { items: messages(1), events: textDeltaEvents(0, 2), trace: open })).toBe(true);
-      expect(await store.readTrace(tenant, response.id)).toEqual(open);
-      // Progress without a trace leaves the stored one as it is.
+      const root = span('s1', null, false);
+      const firstCall = span('s2', 's1', true);
+      expect(await store.checkpointResponse(tenant, response.id, { items: messages(1), events: textDeltaEvents(0, 2), spans: [root, firstCall] })).toBe(true);
+      expect(await store.readTrace(tenant, response.id)).toEqual([root, firstCall]);
+      // Progress without spans leaves them as they are.
       await store.checkpointResponse(tenant, response.id, { items: [], events: textDeltaEvents(2, 1) });
-      expect(await store.readTrace(tenant, response.id)).toEqual(open);
+      expect(await store.readTrace(tenant, response.id)).toEqual([root, firstCall]);
 
-      const ended = [span('s1', null, true), span('s2', 's1', true), span('s3', 's1', true)];
-      await store.finishResponse(tenant, response.id, { items: [], events: [], trace: ended, patch: { status: 'completed' } });
-      expect(await store.readTrace(tenant, response.id)).toEqual(ended);
+      // The open root again, longer, and a new span: the root keeps its place, the new one goes last.
+      const rootLater = { ...root, durationMs: 40 };
+      const tool = span('s3', 's1', true);
+      await store.checkpointResponse(tenant, response.id, { items: [], events: textDeltaEvents(3, 1), spans: [rootLater, tool] });
+      expect(await store.readTrace(tenant, response.id)).toEqual([rootLater, firstCall, tool]);
+      const rootEnded = span('s1', null, true);
+      await store.finishResponse(tenant, response.id, { items: [], events: [], spans: [rootEnded], patch: { status: 'completed' } });
+      expect(await store.readTrace(tenant, response.id)).toEqual([rootEnded, firstCall, tool]);
 
       expect(await store.readTrace(newTenant(), response.id)).toBeUndefined();
       expect(await store.readTrace(tenant, 'resp_unknown')).toBeUndefined();
