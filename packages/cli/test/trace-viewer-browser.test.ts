@@ -65,8 +65,11 @@ describe('the trace viewer in a browser', () => {
 
   const tools = () => [{ type: 'mcp' as const, server_label: 'places', server_url: mcp.url, require_approval: 'never' as const }];
 
+  /** Opens the page signed out (the tab keeps a key in sessionStorage), then signs in. */
   async function signIn(key: string, tenant = ''): Promise<void> {
     await page.goto(`${serving.url}/ui/`);
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
     await page.fill('input[name=key]', key);
     await page.fill('input[name=tenant]', tenant);
     await page.click('button[type=submit]');
@@ -125,6 +128,7 @@ describe('the trace viewer in a browser', () => {
   });
 
   it('follows a running response live, then shows its end without a reload', async () => {
+    await signIn(KEY);
     const stream = await client.responses.create({ model: 'fake-model', input: 'Which country is Oslo in? Answer slowly.', tools: tools(), stream: true });
     const events = stream[Symbol.asyncIterator]();
     const first = await events.next();
@@ -145,17 +149,19 @@ describe('the trace viewer in a browser', () => {
     expect(await page.locator('[data-testid=model-call] .made [data-item-type=message] .text').innerText()).toBe('Oslo is in Norway.');
     const stored = readStored(database, id);
     expect(await page.locator('[data-testid=span]').count()).toBe(stored.spans.length);
-  });
+  }, 60_000);
 
   it("reads a tenant's traces with an admin key that names it, and says so when a key is wrong", async () => {
-    await page.evaluate('sessionStorage.clear()');
+    const own = await client.responses.create({ model: 'fake-model', input: 'Which country is Oslo in?', tools: tools() });
     await signIn(ADMIN_KEY, TENANT);
     expect(await page.innerText('[data-testid=tenant]')).toBe(TENANT);
-    await page.locator('[data-testid=response-row]').first().waitFor();
-    // The tenant's two responses, of the cases above.
-    expect(await page.locator('[data-testid=response-row]').count()).toBe(2);
+    await page.locator('[data-testid=response-row]', { hasText: own.id }).waitFor();
+    // The same list the tenant's own key reads.
+    const listed = await (await fetch(`${serving.url}/v1/traces`, { headers: { authorization: `Bearer ${KEY}` } })).json() as { data: Array<{ id: string }> };
+    expect(await page.locator('[data-testid=response-row] code').allInnerTexts()).toEqual(listed.data.map((row) => row.id));
 
     await page.click('text=Sign out');
+    expect(await page.locator('input[name=key]').count()).toBe(1);
     await signIn('sk-not-a-key');
     expect(await page.locator('[role=alert]').first().innerText()).toContain('Incorrect API key');
   });
@@ -166,11 +172,11 @@ function readStored(path: string, id: string): { spans: StoredSpan[]; output: St
   const db = new DatabaseSync(path, { readOnly: true });
   try {
     const response = db.prepare('select seq from responses where id = ?').get(id) as { seq: number };
-    const trace = db.prepare('select spans from response_traces where response_seq = ?').get(response.seq) as { spans: string };
+    const spans = db.prepare('select span from response_spans where response_seq = ? order by position').all(response.seq) as Array<{ span: string }>;
     const output = db.prepare("select payload from items where response_seq = ? and role = 'output' order by response_position").all(response.seq) as Array<{ payload: string }>;
     const eventRows = db.prepare('select data from response_events where response_seq = ?').all(response.seq) as Array<{ data: string }>;
     return {
-      spans: JSON.parse(trace.spans) as StoredSpan[],
+      spans: spans.map((row) => JSON.parse(row.span) as StoredSpan),
       output: output.map((row) => JSON.parse(row.payload) as StoredItem),
       eventCount: eventRows.reduce((count, row) => count + (JSON.parse(row.data) as unknown[]).length, 0),
     };
