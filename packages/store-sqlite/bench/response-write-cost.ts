@@ -1,18 +1,28 @@
 /**
  * CPU per stored response of the SQLite store, written the way the gateway writes one: the
  * record with its input in one transaction, then the output item, the stream's events (a
- * 200-token answer: about 210 events) and the final state in another.
+ * 200-token answer: about 210 events) and the final state in another; with `spans`, that many
+ * spans of its trace too (the trace viewer on: a one-step answer writes 2, the response's and its model call's).
  *
- *   node packages/store-sqlite/bench/response-write-cost.ts [responses=2000] [tokens=200]
+ *   node packages/store-sqlite/bench/response-write-cost.ts [responses=2000] [tokens=200] [spans=0]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newId, type Item, type StoredEvent } from '@agentport/core';
+import { newId, type Item, type SpanRecord, type StoredEvent } from '@agentport/core';
 import { SqliteStateStore } from '@agentport/store-sqlite';
 
 const responses = Number(process.argv[2] ?? 2000);
 const tokens = Number(process.argv[3] ?? 200);
+const spanCount = Number(process.argv[4] ?? 0);
+
+function traceSpans(): SpanRecord[] {
+  return Array.from({ length: spanCount }, (_, index) => ({
+    id: `s${index + 1}`, parentId: index === 0 ? null : 's1', name: index === 0 ? 'invoke_agent bench' : 'chat bench-model', kind: index === 0 ? 'server' : 'client',
+    startedAt: Date.now(), durationMs: 512.25, ended: true, error: null,
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'bench-model', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': tokens, 'gen_ai.response.finish_reasons': ['stop'], 'agentport.step': 1 },
+  }));
+}
 const tenant = 'tenant_bench';
 const dir = mkdtempSync(join(tmpdir(), 'agentport-write-cost-'));
 
@@ -42,7 +52,7 @@ async function writeResponse(store: SqliteStateStore): Promise<void> {
   const messageId = newId('message');
   const answer: Item = { type: 'message', id: messageId, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: ' word'.repeat(tokens), annotations: [] }] };
   await store.finishResponse(tenant, id, {
-    items: [answer], events: streamEvents(messageId),
+    items: [answer], events: streamEvents(messageId), ...(spanCount > 0 ? { spans: traceSpans() } : {}),
     patch: { status: 'completed', completedAt: Math.floor(Date.now() / 1000), usage: { input_tokens: 10, output_tokens: tokens, total_tokens: tokens + 10 } },
   });
 }
@@ -55,7 +65,7 @@ try {
   for (let index = 0; index < responses; index += 1) await writeResponse(store);
   const cpu = process.cpuUsage(before);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  console.log(`${responses} responses of ${tokens} tokens: ${(cpuMs / responses).toFixed(3)} ms CPU each `
+  console.log(`${responses} responses of ${tokens} tokens, ${spanCount} spans: ${(cpuMs / responses).toFixed(3)} ms CPU each `
     + `(${(cpu.user / 1000 / responses).toFixed(3)} user, ${(cpu.system / 1000 / responses).toFixed(3)} system), `
     + `${(responses / ((performance.now() - started) / 1000)).toFixed(0)} responses/s`);
 } finally {

@@ -7,7 +7,7 @@
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
  * token rate against direct, errors and 429s. Loopback only.
  *
- *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--overload-lag-ms=100] [--probe-thread] [--db=postgres] [--workers=2]
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--overload-lag-ms=100] [--probe-thread] [--trace-viewer] [--db=postgres] [--workers=2]
  *
  * `--workers=N`: agentport runs as `agentport serve --workers N` (the CLI's primary and N workers on one port; more than one needs
  * `--db=postgres`); its CPU is the whole process tree's.
@@ -86,6 +86,8 @@ const overrides = {
     ...liftedLimits.gateway,
     ...(args.has('overload-lag-ms') ? { overloadEventLoopLagMs: Number(args.get('overload-lag-ms')) } : {}),
     ...(args.has('probe-thread') ? { probeThread: true, probePort: 0 } : {}),
+    // `--trace-viewer`: every stored response also keeps its spans (what turning the viewer on costs).
+    ...(args.has('trace-viewer') ? { traceViewer: true } : {}),
   },
 };
 

@@ -22,8 +22,12 @@ export class ResponsePersistence {
     private readonly logger: Logger,
     /** Told the last sequence number each write stored (for followers in other processes). */
     private readonly onStored?: (lastSequence: number) => void,
-    /** The response's spans (the trace viewer is on): each write stores those that changed since the last. */
-    private readonly trace?: TraceRecorder,
+    /**
+     * The response's spans (the trace viewer is on), stored at its end and, with `atCheckpoints`,
+     * at each checkpoint too (a background run, which another process may show or resume): each
+     * write stores those that changed since the last.
+     */
+    private readonly spans?: { recorder: TraceRecorder; atCheckpoints: boolean },
   ) {}
 
   /** Notes an event to write at the next flush. */
@@ -60,13 +64,13 @@ export class ResponsePersistence {
     if (items.length === 0 && events.length === 0) return;
     try {
       // One transaction: a stored item always has its events (a resumed run starts from there).
-      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events, ...this.spanChanges() });
+      const stored = await this.store.checkpointResponse(this.tenant, this.responseId, { items, events, ...(this.spans?.atCheckpoints ? this.spanChanges() : {}) });
       if (!stored) this.logger.warn({ responseId: this.responseId }, 'the response was gone before its progress could be stored');
       else if (events.length > 0) this.onStored?.(events.at(-1)!.sequenceNumber);
     } catch (error) {
       this.items = [...items, ...this.items];
       this.events = [...events, ...this.events];
-      this.trace?.unwritten();
+      this.spans?.recorder.unwritten();
       throw error;
     }
   }
@@ -92,7 +96,7 @@ export class ResponsePersistence {
       if (StoreFaultError.is(error)) {
         this.items = [...items, ...this.items];
         this.events = [...events, ...this.events];
-        this.trace?.unwritten();
+        this.spans?.recorder.unwritten();
         return error;
       }
       this.logger.error({ responseId: this.responseId, error: String(error) }, 'could not store the end of a response');
@@ -102,7 +106,7 @@ export class ResponsePersistence {
 
   /** The spans to store with a write; at the end, the response's own span is closed as its end will close it. */
   private spanChanges(ended?: ResponseObject): { spans?: SpanRecord[] } {
-    return this.trace ? { spans: this.trace.changes(ended && responseSpanEnding(ended)) } : {};
+    return this.spans ? { spans: this.spans.recorder.changes(ended && responseSpanEnding(ended)) } : {};
   }
 
   /** The terminal event recorded last is replaced by `event` (same sequence number): the end changed before anyone saw it. */

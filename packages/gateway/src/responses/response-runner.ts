@@ -139,7 +139,9 @@ export class ResponseRunner {
       ...(options.traceParent ? { parent: options.traceParent } : {}),
     }, this.deps.recordTraces && params.store);
     live.trace = recorder;
-    const persistence = new ResponsePersistence(params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger), recorder);
+    const persistence = new ResponsePersistence(
+      params.store ? store : undefined, tenant, id, logger, this.announcer(tenant, id, logger), recorder && { recorder, atCheckpoints: params.background },
+    );
     const events = agent.run(run, {
       signal: live.abort.signal, tenant, responseId: id, span,
       ...(options.clientTools ? { clientTools: options.clientTools } : {}),
@@ -185,7 +187,7 @@ export class ResponseRunner {
     }, this.deps.recordTraces, `r${lastSequence + 1}.${interrupted.resumes}.`);
     span.setAttributes({ 'agentport.response.resumed': true });
     live.trace = recorder;
-    const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger), recorder);
+    const persistence = new ResponsePersistence(store, tenant, id, logger, this.announcer(tenant, id, logger), recorder && { recorder, atCheckpoints: true });
     const events = agent
       ? agent.run({ ...this.agentRun(params, history, serverTools, []), resume: { output } }, { signal: live.abort.signal, tenant, responseId: id, span })
       : endedByRestart();
