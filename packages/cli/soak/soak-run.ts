@@ -61,7 +61,8 @@ export interface SoakReport {
 }
 
 /** One look at the steady process: resident memory (anonymous and file-backed apart) and its JavaScript heap, from /metrics. */
-export interface MemorySample { atSeconds: number; turns: number; rssMb: number; anonMb: number; fileMb: number; heapUsedMb: number; heapTotalMb: number }
+/** `externalMb`: C++ memory bound to JavaScript objects (buffers), outside the heap: part of what anonymous RSS holds beyond `heapTotal`. */
+export interface MemorySample { atSeconds: number; turns: number; rssMb: number; anonMb: number; fileMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number }
 export interface MemoryFloor { rssMb: number; heapUsedMb: number }
 
 type TurnKind = 'sse' | 'sse-hostile' | 'sse-leave' | 'bad-request' | 'background';
@@ -368,6 +369,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       atSeconds: Math.round((Date.now() - startedAt) / 1000), turns: report.turns,
       rssMb: round1(mb), anonMb: round1(usage.rssAnonBytes / 1_048_576), fileMb: round1(usage.rssFileBytes / 1_048_576),
       heapUsedMb: round1((heap?.usedBytes ?? Number.NaN) / 1_048_576), heapTotalMb: round1((heap?.totalBytes ?? Number.NaN) / 1_048_576),
+      externalMb: round1((heap?.externalBytes ?? Number.NaN) / 1_048_576),
     });
     if (report.steady.samples === 0) {
       report.steady.rssStartMb = mb;
@@ -446,10 +448,10 @@ function servedEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /** The heap figures the process serves at /metrics. */
-async function heapOf(url: string): Promise<{ usedBytes: number; totalBytes: number }> {
+async function heapOf(url: string): Promise<{ usedBytes: number; totalBytes: number; externalBytes: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { usedBytes: read('nodejs_heap_size_used_bytes'), totalBytes: read('nodejs_heap_size_total_bytes') };
+  return { usedBytes: read('nodejs_heap_size_used_bytes'), totalBytes: read('nodejs_heap_size_total_bytes'), externalBytes: read('nodejs_external_memory_bytes') };
 }
 
 function memoryFloors(samples: readonly MemorySample[]): { early: MemoryFloor; late: MemoryFloor } {
