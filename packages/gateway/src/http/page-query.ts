@@ -25,3 +25,13 @@ export function parsePageQuery(query: unknown): PageRequest {
 export function toListBody<T>(page: { data: T[]; firstId: string | null; lastId: string | null; hasMore: boolean }) {
   return { object: 'list' as const, data: page.data, first_id: page.firstId, last_id: page.lastId, has_more: page.hasMore };
 }
+
+/** A query's event sequence number (`starting_after`, `events_after`): -1, the default, is before the first event. */
+export function parseSequenceNumber(value: unknown, param: string): number {
+  if (value === undefined) return -1;
+  const number = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(number) || number < -1) {
+    throw invalidRequest(param, `'${param}' must be a sequence number.`);
+  }
+  return number;
+}

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import { contextLengthExceeded, invalidRequest, notFound, upstreamFailed } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
-import { parsePageQuery, toListBody } from '../http/page-query.js';
+import { parsePageQuery, parseSequenceNumber, toListBody } from '../http/page-query.js';
 import { takeRunSlot } from '../http/run-slot.js';
 import { SseWriter } from '../http/sse-writer.js';
 import { cancelOnDisconnect, whileConnected } from '../http/client-connection.js';
@@ -46,7 +46,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
 
   app.get<IdParams & { Querystring: { stream?: string; starting_after?: string } }>('/responses/:id', async (request, reply) => {
     const { id } = request.params;
-    if (request.query.stream === 'true') return replayResponse(ctx, request, reply, id, parseStartingAfter(request.query.starting_after));
+    if (request.query.stream === 'true') return replayResponse(ctx, request, reply, id, parseSequenceNumber(request.query.starting_after, 'starting_after'));
     const response = await readStoredResponse(ctx.store, request.tenant, id);
     if (!response) throw notFound('response', id);
     return reply.send(response);
@@ -167,11 +167,4 @@ async function replayResponse(ctx: GatewayContext, request: FastifyRequest, repl
     }
   }
   sse.end();
-}
-
-function parseStartingAfter(value: string | undefined): number {
-  if (value === undefined) return -1;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < -1) throw invalidRequest('starting_after', "'starting_after' must be a sequence number.");
-  return number;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readerScope } from '../http/admin-access.js';
 import type { ApiKeyAuthenticator } from '../http/api-key-authenticator.js';
 import type { GatewayContext } from '../http/gateway-context.js';
-import { parsePageQuery, toListBody } from '../http/page-query.js';
+import { parsePageQuery, parseSequenceNumber, toListBody } from '../http/page-query.js';
 import { ApiError, invalidRequest, notFound } from '../errors.js';
 import { readResponseItems, readStoredResponse } from '../responses/stored-response-reader.js';
 
@@ -46,7 +46,7 @@ export function registerTraceRoutes(app: FastifyInstance, ctx: GatewayContext, a
   app.get<{ Params: { id: string }; Querystring: TraceQuery }>('/v1/traces/:id', async (request, reply) => {
     const tenant = await tenantOf(ctx, admins, request);
     const { id } = request.params;
-    const eventsAfter = sequenceNumber(request.query.events_after);
+    const eventsAfter = parseSequenceNumber(request.query.events_after, 'events_after');
     const response = await readStoredResponse(ctx.store, tenant, id);
     if (!response) throw notFound('response', id);
     const live = ctx.active.get(tenant, id);
@@ -125,13 +125,4 @@ function optionalText(value: unknown, param: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '' || value.length > 256) throw invalidRequest(param, `'${param}' must be a non-empty string of at most 256 characters.`);
   return value;
-}
-
-function sequenceNumber(value: unknown): number {
-  if (value === undefined) return -1;
-  const number = Number(value);
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value) || !Number.isSafeInteger(number)) {
-    throw invalidRequest('events_after', `'events_after' must be an event's sequence number (got '${String(value).slice(0, 40)}').`);
-  }
-  return number;
 }
