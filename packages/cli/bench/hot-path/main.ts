@@ -7,7 +7,7 @@
  * delivered token of each process (/proc), added time to first token p50/p99 against direct,
  * token rate against direct, errors and 429s. Loopback only.
  *
- *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--overload-lag-ms=100] [--probe-thread] [--trace-viewer] [--db=postgres] [--workers=2]
+ *   npm run bench:hot-path [-- --quick] [--lift-limits] [--profile] [--pin] [--streams=1,64] [--sides=bare,sse-off] [--modes=paced] [--tokens=50] [--overload-lag-ms=100] [--probe-thread] [--trace-viewer] [--db=postgres] [--workers=2] [--warmup-seconds=10]
  *
  * `--workers=N`: agentport runs as `agentport serve --workers N` (the CLI's primary and N workers on one port; more than one needs
  * `--db=postgres`); its CPU is the whole process tree's.
@@ -62,8 +62,13 @@ const args = new Map(process.argv.slice(2).map((arg) => {
 const quick = args.has('quick');
 const rowSeconds = Number(args.get('row-seconds') ?? (quick ? 1 : 4));
 const warmupStreams = quick ? 8 : 32;
-/** Turns each warm-up client streams, one after the other. */
-const WARMUP_TURNS = quick ? 1 : 4;
+/**
+ * How long each side is warmed up before the rows (`--warmup-seconds`). A server runs for days,
+ * so the rows measure it warm: agentport has far more code than the bare proxy for V8 to
+ * optimize, and with a warm-up of a few turns its optimizing compiler was still busy in the rows
+ * (about a tenth of its CPU in a 20 s row of 2-token answers), which a running gateway pays once.
+ */
+const warmupSeconds = Number(args.get('warmup-seconds') ?? (quick ? 1 : 10));
 const pickStreams = args.get('streams')?.split(',').map(Number);
 const pickSides = args.get('sides')?.split(',');
 const pickModes = args.get('modes')?.split(',');
@@ -172,11 +177,12 @@ async function runMode(mode: Mode, dbDir: string, rows: Row[]): Promise<void> {
     const sides = SIDES.filter((side) => side.name === 'direct' || pickSides === undefined || pickSides.includes(side.name));
     for (const side of sides) {
       // Warm up the JIT and the connection pools of each side before any row, under a load like a
-      // row's: a few turns each from many concurrent clients, so the side measured first pays
-      // less of the compiler's and the heap's warm-up than the ones after it.
+      // row's: many concurrent clients streaming turn after turn for `warmupSeconds`.
+      const warmupEnds = performance.now() + warmupSeconds * 1000;
       await Promise.all(Array.from({ length: warmupStreams }, async () => {
         const client = makeClient(side.client, urls[side.target], API_KEY);
-        for (let turn = 0; turn < WARMUP_TURNS; turn += 1) await client.stream({ tokens: mode.tokens, store: side.store });
+        do await client.stream({ tokens: mode.tokens, store: side.store });
+        while (performance.now() < warmupEnds);
         client.close();
       }));
     }
@@ -206,7 +212,7 @@ try {
   await postgres?.stop();
 }
 const result = {
-  startedAt, quick, rowSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'), store: postgres ? 'postgres' : 'sqlite', workers: workers ?? 1,
+  startedAt, quick, rowSeconds, warmupSeconds, liftLimits: args.has('lift-limits'), pinned: args.has('pin'), store: postgres ? 'postgres' : 'sqlite', workers: workers ?? 1,
   machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   load: { before: loadBefore, after: loadavg() }, rows,
 };

@@ -60,10 +60,10 @@ function quantile(sorted: number[], q: number): number {
 const fixed = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
 export function markdownReport(result: {
-  startedAt: string; load: { before: number[]; after: number[] }; rows: Row[]; liftLimits: boolean; quick: boolean; store: string; workers: number;
+  startedAt: string; load: { before: number[]; after: number[] }; rows: Row[]; liftLimits: boolean; quick: boolean; warmupSeconds: number; store: string; workers: number;
 }): string {
   const lines = [
-    `hot-path benchmark, ${result.startedAt}, store ${result.store}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, load average ${result.load.before.map((l) => l.toFixed(2)).join(' ')} → ${result.load.after.map((l) => l.toFixed(2)).join(' ')}${result.quick ? ', --quick' : ''}${result.liftLimits ? ', --lift-limits' : ', shipped defaults'}`,
+    `hot-path benchmark, ${result.startedAt}, store ${result.store}, ${result.workers} worker${result.workers === 1 ? '' : 's'}, load average ${result.load.before.map((l) => l.toFixed(2)).join(' ')} → ${result.load.after.map((l) => l.toFixed(2)).join(' ')}, warm-up ${result.warmupSeconds} s per side${result.quick ? ', --quick' : ''}${result.liftLimits ? ', --lift-limits' : ', shipped defaults'}`,
     '',
     '| mode | streams | side | streams done | errors (429) | CPU µs/token (its process) | ÷ bare | upstream µs/token | TTFT p50 / p99 ms | added p50 / p99 ms | token rate ÷ direct | /healthz p50 / p99 ms |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
