@@ -24,14 +24,13 @@ export class CallScope {
     }, timeoutMs);
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
+  /** Kept, not read through the controller's getter: the adapter checks it per event. */
+  readonly signal: AbortSignal = this.controller.signal;
 
   /** Why the call was stopped, if it was. */
   get stopReason(): ModelError | undefined {
-    if (!this.controller.signal.aborted) return undefined;
-    const reason: unknown = this.controller.signal.reason;
+    if (!this.signal.aborted) return undefined;
+    const reason: unknown = this.signal.reason;
     return ModelError.is(reason) ? reason : new ModelError('cancelled', 'the model call was aborted', { cause: reason });
   }
 

@@ -1,84 +1,104 @@
 import { ModelError, type ModelStreamEvent } from '@agentport/core';
-import { createParser } from 'eventsource-parser';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ChatStreamDecoder } from './stream-decoder.js';
-import type { StreamResponse } from './vllm-http-client.js';
 
 /**
- * The events decoded from one read of the body. Batches, not single events, cross the async
- * boundary: a read often holds several chunks, and each hop between async generators costs.
+ * Turns the text of a chat-completions answer, read by read, into model events: SSE as asked,
+ * or (from a server that ignored `stream: true`) one JSON completion, through the same decoder.
+ * Synchronous on purpose: the model's stream is then the only async step a token takes in the
+ * adapter (each hop between async generators costs promises per token).
  */
-export type ModelEventBatch = readonly ModelStreamEvent[];
-
-/**
- * Reads the answer to a streaming request: SSE as asked, or (from a server that ignored
- * `stream: true`) one JSON completion, decoded by the same decoder.
- */
-export function readChatResponse(response: StreamResponse, decoder: ChatStreamDecoder, maxEventBytes: number): AsyncGenerator<ModelEventBatch> {
-  return response.mediaType === 'application/json'
-    ? readChatCompletion(response, decoder, maxEventBytes)
-    : readChatStream(response, decoder, maxEventBytes);
+export interface ChatBodyReader {
+  /**
+   * The events decoded from one read of the body. The array is the reader's own and is reused
+   * by the next call: take its events before reading on.
+   */
+  read(text: string): readonly ModelStreamEvent[];
+  /** The body ended: its last events (the decoder's terminal ones; for JSON, the whole answer). */
+  end(): readonly ModelStreamEvent[];
+  /** A terminal event (`finish` or `error`) went out: the rest of the body is not needed. */
+  readonly finished: boolean;
 }
 
-async function* readChatCompletion(response: StreamResponse, decoder: ChatStreamDecoder, maxEventBytes: number): AsyncGenerator<ModelEventBatch> {
-  let text = '';
-  for await (const chunk of response.body) {
-    text += chunk;
-    if (text.length > maxEventBytes) throw new ModelError('invalid_chunk', `vLLM sent a JSON answer larger than ${maxEventBytes} characters`);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ModelError('invalid_chunk', `vLLM answered with a JSON content type but no JSON: ${text.slice(0, 200)}`);
-  }
-  const events: ModelStreamEvent[] = [];
-  decoder.decodeCompletion(body, events);
-  yield events;
+export function chatBodyReader(mediaType: string, decoder: ChatStreamDecoder, maxEventBytes: number): ChatBodyReader {
+  return mediaType === 'application/json' ? new JsonChatBodyReader(decoder, maxEventBytes) : new SseChatBodyReader(decoder, maxEventBytes);
 }
 
 /**
- * Reads an SSE body with `eventsource-parser` (comment lines such as `: ping` are skipped)
- * and passes each `data` payload to the decoder, ending at its terminal event. Before the
- * `finish` goes out, the rest of the body (vLLM ends it right after `[DONE]`) is read, so the
- * connection is back in the pool when the caller makes its next call.
+ * An SSE body, parsed by `eventsource-parser` (comment lines such as `: ping` are skipped);
+ * each `data` payload goes to the decoder. An event over `maxEventBytes` ends the answer with
+ * an `invalid_chunk` error.
  */
-export async function* readChatStream(
-  response: StreamResponse,
-  decoder: ChatStreamDecoder,
-  maxEventBytes: number,
-): AsyncGenerator<ModelEventBatch> {
-  let pending: ModelStreamEvent[] = [];
-  let oversized = false;
-  const parser = createParser({
-    maxBufferSize: maxEventBytes,
-    onEvent: (message) => {
-      // The parser bounds what it buffers across reads; an event that came whole in one read is checked here.
-      if (message.data.length > maxEventBytes) oversized = true;
-      else if (!oversized) decoder.decode(message.data, pending);
-    },
-    onError: (error) => {
-      // Unknown fields and bad `retry:` values are ignored, as the SSE spec says.
-      if (error.type === 'max-buffer-size-exceeded') oversized = true;
-    },
-  });
-  let released: Promise<void> | undefined;
-  for await (const text of response.body) {
-    parser.feed(text);
-    if (oversized && !decoder.finished) {
-      pending.push({ type: 'error', error: new ModelError('invalid_chunk', `vLLM sent an SSE event larger than ${maxEventBytes} characters`) });
-      break;
-    }
-    if (decoder.finished) {
-      if (pending.at(-1)?.type === 'finish') released = response.release();
-      // Leaving the loop drains a released body and destroys any other.
-      break;
-    }
-    if (pending.length === 0) continue;
-    const batch = pending;
-    pending = [];
-    yield batch;
+class SseChatBodyReader implements ChatBodyReader {
+  private readonly events: ModelStreamEvent[] = [];
+  private readonly parser: EventSourceParser;
+  private oversized = false;
+
+  constructor(private readonly decoder: ChatStreamDecoder, private readonly maxEventBytes: number) {
+    this.parser = createParser({
+      maxBufferSize: maxEventBytes,
+      onEvent: (message) => {
+        // The parser bounds what it buffers across reads; an event that came whole in one read is checked here.
+        if (message.data.length > maxEventBytes) this.oversized = true;
+        else if (!this.oversized) decoder.decode(message.data, this.events);
+      },
+      onError: (error) => {
+        // Unknown fields and bad `retry:` values are ignored, as the SSE spec says.
+        if (error.type === 'max-buffer-size-exceeded') this.oversized = true;
+      },
+    });
   }
-  if (released) await released;
-  else if (!decoder.finished && !oversized) decoder.end('body-ended', pending);
-  if (pending.length > 0) yield pending;
+
+  get finished(): boolean {
+    return this.oversized || this.decoder.finished;
+  }
+
+  read(text: string): readonly ModelStreamEvent[] {
+    this.events.length = 0;
+    if (this.finished) return this.events;
+    this.parser.feed(text);
+    if (this.oversized && !this.decoder.finished) {
+      this.events.push({ type: 'error', error: new ModelError('invalid_chunk', `vLLM sent an SSE event larger than ${this.maxEventBytes} characters`) });
+    }
+    return this.events;
+  }
+
+  end(): readonly ModelStreamEvent[] {
+    this.events.length = 0;
+    if (!this.finished) this.decoder.end('body-ended', this.events);
+    return this.events;
+  }
+}
+
+/** A JSON `chat.completion` body: read whole (up to `maxEventBytes`), then decoded as one answer. */
+class JsonChatBodyReader implements ChatBodyReader {
+  private text = '';
+  private failed = false;
+
+  constructor(private readonly decoder: ChatStreamDecoder, private readonly maxEventBytes: number) {}
+
+  get finished(): boolean {
+    return this.failed || this.decoder.finished;
+  }
+
+  read(text: string): readonly ModelStreamEvent[] {
+    this.text += text;
+    if (this.text.length <= this.maxEventBytes) return [];
+    this.failed = true;
+    return [{ type: 'error', error: new ModelError('invalid_chunk', `vLLM sent a JSON answer larger than ${this.maxEventBytes} characters`) }];
+  }
+
+  end(): readonly ModelStreamEvent[] {
+    if (this.finished) return [];
+    let body: unknown;
+    try {
+      body = JSON.parse(this.text);
+    } catch {
+      this.failed = true;
+      return [{ type: 'error', error: new ModelError('invalid_chunk', `vLLM answered with a JSON content type but no JSON: ${this.text.slice(0, 200)}`) }];
+    }
+    const events: ModelStreamEvent[] = [];
+    this.decoder.decodeCompletion(body, events);
+    return events;
+  }
 }

@@ -129,8 +129,7 @@ export class ChatStreamDecoder {
       return;
     }
     if (usage) this.usage = mapUsage(usage);
-    // Only the first choice: the adapter never asks for n > 1.
-    const choice = choices.find((candidate: ChatChunkChoice) => (candidate.index ?? 0) === 0);
+    const choice = firstChoice(choices);
     if (!choice) return;
     if (choice.delta) this.decodeDelta(choice.delta, out);
     if (this.terminated) return;
@@ -323,4 +322,10 @@ function asModelError(error: unknown): ModelError {
 
 function preview(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** The first choice (index 0): the adapter never asks for n > 1. A loop, not `find`: this runs per token. */
+function firstChoice(choices: readonly ChatChunkChoice[]): ChatChunkChoice | undefined {
+  for (const candidate of choices) if ((candidate.index ?? 0) === 0) return candidate;
+  return undefined;
 }

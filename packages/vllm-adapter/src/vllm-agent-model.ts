@@ -16,8 +16,8 @@ import {
   silentLogger,
 } from '@agentport/core';
 import { CallScope } from './call-scope.js';
+import { chatBodyReader } from './chat-body-reader.js';
 import { ConnectionPoolMetrics, type ConnectionPoolState } from './connection-pool-metrics.js';
-import { readChatResponse } from './chat-stream-reader.js';
 import { type Replica, ReplicaRouter } from './replica-router.js';
 import { mapChatCompletionRequest, preflightRequest } from './request-mapper.js';
 import { RetryPolicy } from './retry-policy.js';
@@ -245,6 +245,7 @@ export class VllmAgentModel implements IAgentModel {
   private async *run(request: ModelRequest, options: CallOptions): AsyncGenerator<ModelStreamEvent> {
     const scope = new CallScope(options.signal, options.timeoutMs ?? this.config.requestTimeoutMs);
     const idleTimeoutMs = options.idleTimeoutMs ?? this.config.streamIdleTimeoutMs;
+    const { signal } = scope;
     try {
       const stopped = scope.stopReason;
       if (stopped) {
@@ -265,16 +266,37 @@ export class VllmAgentModel implements IAgentModel {
         let delivered = false;
         let finished = false;
         let failure: ModelError | undefined;
+        let released: Promise<void> | undefined;
         // A retry goes to another replica than the one that just failed, when there is one.
         const { replica } = this.router.route(options.session, failed);
         replica.inFlight += 1;
         try {
-          body ??= await this.chatBody(request, scope.signal);
+          body ??= await this.chatBody(request, signal);
           const response = await replica.client.postStream('/chat/completions', body, {
-            signal: scope.signal, idleTimeoutMs, ...(options.headers ? { headers: options.headers } : {}),
+            signal, idleTimeoutMs, ...(options.headers ? { headers: options.headers } : {}),
           });
-          attempt: for await (const batch of readChatResponse(response, this.decoderFor(request), this.config.maxEventBytes)) {
-            for (const event of batch) {
+          const reader = chatBodyReader(response.mediaType, this.decoderFor(request), this.config.maxEventBytes);
+          attempt: {
+            let last: readonly ModelStreamEvent[] | undefined;
+            for await (const text of response.body) {
+              const events = reader.read(text);
+              if (reader.finished) {
+                // vLLM ends the body right after [DONE]: read to its end on leaving the loop, so the
+                // connection is back in the pool before the caller makes its next call.
+                if (events.at(-1)?.type === 'finish') released = response.release();
+                last = events;
+                break;
+              }
+              // Not finished: no terminal event among these.
+              for (const event of events) {
+                delivered = true;
+                yield event;
+                // An abort while the caller held the event: nothing more goes out.
+                if (signal.aborted) break attempt;
+              }
+            }
+            if (released) await released;
+            for (const event of last ?? reader.end()) {
               if (event.type === 'error') {
                 failure = event.error;
                 break attempt;
@@ -285,8 +307,7 @@ export class VllmAgentModel implements IAgentModel {
                 finished = true;
                 break attempt;
               }
-              // An abort while the caller held the event: nothing more goes out.
-              if (scope.signal.aborted) break attempt;
+              if (signal.aborted) break attempt;
             }
           }
         } catch (error) {
@@ -307,7 +328,7 @@ export class VllmAgentModel implements IAgentModel {
         }
         this.logger.warn({ attempt, code: failure.code, error: failure.message }, 'vLLM call failed before its first event; retrying');
         try {
-          await this.retryPolicy.wait(attempt, scope.signal);
+          await this.retryPolicy.wait(attempt, signal);
         } catch {
           yield { type: 'error', error: scope.stopReason ?? failure };
           return;

@@ -25,7 +25,14 @@ interface StepResult {
 }
 
 export type ModelStepOutcome = StepResult & (
-  | { kind: 'finished'; reason: ModelFinishReason; text: string; calls: StepToolCall[]; structured?: { text: string; value: unknown } }
+  | {
+    kind: 'finished';
+    reason: ModelFinishReason;
+    /** The answer's text when it was held back (`holdText`); otherwise ''. */
+    text: string;
+    calls: StepToolCall[];
+    structured?: { text: string; value: unknown };
+  }
   | { kind: 'failed'; error: ModelError }
   | { kind: 'cancelled' }
 );
@@ -87,8 +94,9 @@ export async function* streamModelStep(
           break;
         case 'text-delta':
           trace?.chunk();
-          text += event.delta;
-          if (!options.holdText) for (const agentEvent of open.message(event.delta)) yield agentEvent;
+          // Held text is kept here for its check; shown text is kept by its item.
+          if (options.holdText) text += event.delta;
+          else for (const agentEvent of open.message(event.delta)) yield agentEvent;
           break;
         case 'tool-call-delta':
           trace?.chunk();

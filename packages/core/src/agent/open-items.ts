@@ -24,22 +24,20 @@ export class OpenItems {
 
   /** Appends reasoning text, opening a reasoning item when needed. */
   reasoning(delta: string): AgentEvent[] {
-    const events = this.current?.type === 'reasoning'
-      ? []
+    const opened = this.current?.type === 'reasoning'
+      ? undefined
       : this.reopen({ type: 'reasoning', id: newId('reasoning'), summary: [], content: [] });
     this.text += delta;
-    events.push({ type: 'reasoning.delta', itemId: this.current!.id, contentIndex: 0, delta });
-    return events;
+    return withEvent(opened, { type: 'reasoning.delta', itemId: this.current!.id, contentIndex: 0, delta });
   }
 
   /** Appends answer text, opening an assistant message when needed. */
   message(delta: string): AgentEvent[] {
-    const events = this.current?.type === 'message'
-      ? []
+    const opened = this.current?.type === 'message'
+      ? undefined
       : this.reopen({ type: 'message', id: newId('message'), role: 'assistant', status: 'in_progress', content: [] });
     this.text += delta;
-    events.push({ type: 'text.delta', itemId: this.current!.id, contentIndex: 0, delta });
-    return events;
+    return withEvent(opened, { type: 'text.delta', itemId: this.current!.id, contentIndex: 0, delta });
   }
 
   /** The call item now streaming, if any. */
@@ -49,12 +47,11 @@ export class OpenItems {
 
   /** Opens a function call item and streams argument text into it. */
   callArguments(callId: string, name: string, delta: string): AgentEvent[] {
-    const events = this.openCallId === callId
-      ? []
+    const opened = this.openCallId === callId
+      ? undefined
       : this.reopen({ type: 'function_call', id: newId('function_call'), call_id: callId, name, arguments: '', status: 'in_progress' });
     this.text += delta;
-    events.push({ type: 'arguments.delta', itemId: this.current!.id, delta });
-    return events;
+    return withEvent(opened, { type: 'arguments.delta', itemId: this.current!.id, delta });
   }
 
   /** Completes a call with its final arguments (streamed first when no delta came). */
@@ -96,4 +93,14 @@ export class OpenItems {
     events.push({ type: 'item.added', item: copyJson(item) });
     return events;
   }
+}
+
+/**
+ * The opening events, if any, then `event`. Per token there are none, and the answer is a
+ * one-element literal: an empty array's first push would allocate room for sixteen.
+ */
+function withEvent(opening: AgentEvent[] | undefined, event: AgentEvent): AgentEvent[] {
+  if (!opening) return [event];
+  opening.push(event);
+  return opening;
 }

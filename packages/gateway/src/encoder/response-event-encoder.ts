@@ -48,6 +48,8 @@ export class ResponseEventEncoder {
   private readonly outputIndexOf = new Map<string, number>();
   /** Content parts opened by a delta and not yet done, keyed by `itemId:contentIndex`. */
   private readonly openParts = new Map<string, { kind: PartKind; text: string }>();
+  /** The content part the last text or reasoning delta went to, while it is open. */
+  private lastPart: { itemId: string; contentIndex: number; outputIndex: number; part: { kind: PartKind; text: string } } | undefined;
   /** Argument text streamed so far per item. */
   private readonly argumentText = new Map<string, string>();
   /** Items added and not yet done, in output order: the ones an early end must close. */
@@ -181,23 +183,29 @@ export class ResponseEventEncoder {
   }
 
   private contentDelta(itemId: string, contentIndex: number, kind: 'output_text' | 'reasoning_text', delta: string): ResponseStreamEvent[] {
-    const outputIndex = this.indexOf(itemId);
-    const events: ResponseStreamEvent[] = [];
-    const key = `${itemId}:${contentIndex}`;
-    let part = this.openParts.get(key);
-    if (!part) {
-      part = { kind, text: '' };
-      this.openParts.set(key, part);
-      events.push(this.event('response.content_part.added', {
-        item_id: itemId, output_index: outputIndex, content_index: contentIndex, part: emptyPart(kind),
-      }));
+    // Per token: the part the last delta went to is found without building its key.
+    let open = this.lastPart;
+    let added: ResponseStreamEvent | undefined;
+    if (open?.itemId !== itemId || open.contentIndex !== contentIndex || open.part.kind !== kind) {
+      const outputIndex = this.indexOf(itemId);
+      const key = `${itemId}:${contentIndex}`;
+      let part = this.openParts.get(key);
+      if (!part) {
+        part = { kind, text: '' };
+        this.openParts.set(key, part);
+        added = this.event('response.content_part.added', {
+          item_id: itemId, output_index: outputIndex, content_index: contentIndex, part: emptyPart(kind),
+        });
+      }
+      open = { itemId, contentIndex, outputIndex, part };
+      this.lastPart = open;
     }
-    part.text += delta;
-    const type = kind === 'output_text' ? 'response.output_text.delta' : 'response.reasoning_text.delta';
-    const fields: Record<string, unknown> = { item_id: itemId, output_index: outputIndex, content_index: contentIndex, delta };
-    if (kind === 'output_text') fields.logprobs = [];
-    events.push(this.event(type, fields));
-    return events;
+    open.part.text += delta;
+    // One literal per kind (the fields in the order they always had), not a spread of a fields object.
+    const event: ResponseStreamEvent = kind === 'output_text'
+      ? { type: 'response.output_text.delta', sequence_number: this.sequence++, item_id: itemId, output_index: open.outputIndex, content_index: contentIndex, delta, logprobs: [] }
+      : { type: 'response.reasoning_text.delta', sequence_number: this.sequence++, item_id: itemId, output_index: open.outputIndex, content_index: contentIndex, delta };
+    return added ? [added, event] : [event];
   }
 
   /** Reasoning as a summary: `summary_index` is the reasoning's content index. */
@@ -289,6 +297,7 @@ export class ResponseEventEncoder {
   private closeParts(item: Item): ResponseStreamEvent[] {
     const events: ResponseStreamEvent[] = [];
     const outputIndex = this.indexOf(item.id);
+    if (this.lastPart?.itemId === item.id) this.lastPart = undefined;
     for (const [key, part] of [...this.openParts]) {
       if (!key.startsWith(`${item.id}:`)) continue;
       this.openParts.delete(key);

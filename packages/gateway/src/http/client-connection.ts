@@ -1,11 +1,19 @@
 import type { FastifyReply } from 'fastify';
 import type { RunHandle } from '../responses/response-runner.js';
 
-/** Aborted once the client closes the connection (a request waiting for a run slot stops waiting). */
-export function whileConnected(reply: FastifyReply): AbortSignal {
+/** A signal aborted once the client closes the connection, until `stop()`. */
+export interface ConnectionWatch {
+  readonly signal: AbortSignal;
+  /** Stops watching: the signal stays as it is (called once the wait it guarded is over, so a normal close costs nothing). */
+  stop(): void;
+}
+
+/** Watches the request's connection: a request waiting (for a run slot, a count) stops waiting when its client leaves. */
+export function whileConnected(reply: FastifyReply): ConnectionWatch {
   const connected = new AbortController();
-  reply.raw.once('close', () => connected.abort(new Error('the client closed the connection')));
-  return connected.signal;
+  const onClose = () => connected.abort(new Error('the client closed the connection'));
+  reply.raw.once('close', onClose);
+  return { signal: connected.signal, stop: () => reply.raw.off('close', onClose) };
 }
 
 /** A foreground run ends `cancelled` when its client leaves. */

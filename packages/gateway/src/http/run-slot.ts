@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+import { whileConnected } from './client-connection.js';
 import type { GatewayContext } from './gateway-context.js';
 
 /**
@@ -17,5 +19,15 @@ export async function takeRunSlot(ctx: GatewayContext, apiKeyId: string, signal:
   } catch (error) {
     releaseKeySlot();
     throw error;
+  }
+}
+
+/** `takeRunSlot` for an HTTP request: its client leaving while it waits gives the place up; once it has one, nothing watches the connection. */
+export async function takeRunSlotWhileConnected(ctx: GatewayContext, apiKeyId: string, reply: FastifyReply): Promise<() => void> {
+  const connection = whileConnected(reply);
+  try {
+    return await takeRunSlot(ctx, apiKeyId, connection.signal);
+  } finally {
+    connection.stop();
   }
 }

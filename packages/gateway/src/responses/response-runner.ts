@@ -312,6 +312,8 @@ export class ResponseRunner {
     opened = false,
   ): Promise<ResponseObject> {
     const send = (events: ResponseStreamEvent[]) => publish(live, options.sink, events, 0);
+    // Read once: the loop checks it per event, and the controller's getter is not free.
+    const { signal } = live.abort;
     const timer = setTimeout(() => live.abort.abort(RUN_TIME_LIMIT), this.deps.limits.maxRunMs);
     timer.unref();
     try {
@@ -329,7 +331,7 @@ export class ResponseRunner {
       for await (const agentEvent of agentEvents) {
         // A graceful shutdown left it for the next process: its last checkpoint stays as it is,
         // and nothing the cut step yields on its way out (items closed as incomplete) is stored.
-        if (live.abort.signal.reason === LEFT_FOR_RESUME) return encoder.response;
+        if (signal.reason === LEFT_FOR_RESUME) return encoder.response;
         firstToken.see(agentEvent);
         const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
         for (const event of events) persistence.record(event);
@@ -350,10 +352,10 @@ export class ResponseRunner {
       }
       if (!encoder.isEnded) await this.endWith(encoder, persistence, send, encoder.abort('server_error', 'the agent stopped without ending the response'));
     } catch (error) {
-      if (live.abort.signal.reason === LEFT_FOR_RESUME) return encoder.response;
+      if (signal.reason === LEFT_FOR_RESUME) return encoder.response;
       (options.logger ?? this.deps.logger).error({ responseId: live.id, err: error }, 'response run failed');
       if (StoreFaultError.is(error)) this.deps.storeFaults.note(error);
-      const events = live.abort.signal.aborted
+      const events = signal.aborted
         ? encoder.abort('cancelled', 'cancelled', 'cancelled')
         : StoreFaultError.is(error)
           ? encoder.abort(error.code, storeFaultEnding(error))

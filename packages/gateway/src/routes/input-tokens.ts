@@ -27,12 +27,15 @@ export function registerInputTokensRoute(app: FastifyInstance, ctx: GatewayConte
  * Anthropic's `count_tokens`.
  */
 export async function countInputTokens(ctx: GatewayContext, tenant: string, params: CreateResponseParams, reply: FastifyReply): Promise<number> {
+  const connection = whileConnected(reply);
   try {
-    return await ctx.runner.countInputTokens(tenant, params, whileConnected(reply));
+    return await ctx.runner.countInputTokens(tenant, params, connection.signal);
   } catch (error) {
     if (!ModelError.is(error)) throw error;
     if (error.code === 'context_length_exceeded') throw contextLengthExceeded(error.message);
     throw upstreamFailed(error.code, `Could not count the input tokens: ${error.message}`);
+  } finally {
+    connection.stop();
   }
 }
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contextLengthExceeded, upstreamFailed } from '../errors.js';
-import { cancelOnDisconnect, whileConnected } from '../http/client-connection.js';
+import { cancelOnDisconnect } from '../http/client-connection.js';
 import type { GatewayContext } from '../http/gateway-context.js';
-import { takeRunSlot } from '../http/run-slot.js';
+import { takeRunSlotWhileConnected } from '../http/run-slot.js';
 import { SseWriter } from '../http/sse-writer.js';
 import { MessagesEventEncoder, toMessage } from '../messages/messages-event-encoder.js';
 import { type MessagesRequest, parseMessagesRequest } from '../messages/messages-request.js';
@@ -21,7 +21,7 @@ export function registerMessagesRoutes(app: FastifyInstance, ctx: GatewayContext
   app.post('/messages', async (request, reply) => {
     const messages = parseMessagesRequest(request.body, { signatureOpens });
     const params = parseCreateResponse(messages.body, ctx.parseOptions, request.headers.host);
-    const release = await takeRunSlot(ctx, request.apiKeyId, whileConnected(reply));
+    const release = await takeRunSlotWhileConnected(ctx, request.apiKeyId, reply);
     let handle: RunHandle;
     const encoder = new MessagesEventEncoder(messages.model, messages.showThinking);
     const sse = messages.stream ? new SseWriter(reply.raw) : undefined;

@@ -4,9 +4,9 @@ import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import { contextLengthExceeded, invalidRequest, notFound, upstreamFailed } from '../errors.js';
 import type { GatewayContext } from '../http/gateway-context.js';
 import { parsePageQuery, parseSequenceNumber, toListBody } from '../http/page-query.js';
-import { takeRunSlot } from '../http/run-slot.js';
+import { takeRunSlotWhileConnected } from '../http/run-slot.js';
 import { SseWriter } from '../http/sse-writer.js';
-import { cancelOnDisconnect, whileConnected } from '../http/client-connection.js';
+import { cancelOnDisconnect } from '../http/client-connection.js';
 import { parseCreateResponse } from '../request/parse-create-response.js';
 import type { RunHandle } from '../responses/response-runner.js';
 import { cancelElsewhere, followStoredEvents } from '../responses/remote-response.js';
@@ -22,7 +22,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: GatewayContext
     if (params.ignoredToolTypes.length > 0) {
       request.log.info({ toolTypes: params.ignoredToolTypes }, 'tool types no provider serves were left out of the model\'s tools');
     }
-    const release = await takeRunSlot(ctx, request.apiKeyId, whileConnected(reply));
+    const release = await takeRunSlotWhileConnected(ctx, request.apiKeyId, reply);
     if (params.stream) return streamResponse(ctx, request, reply, params, release);
 
     let handle: RunHandle;
