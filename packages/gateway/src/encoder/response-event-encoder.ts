@@ -44,7 +44,7 @@ const ARGUMENT_EVENTS: Partial<Record<Item['type'], string>> = {
  */
 export class ResponseEventEncoder {
   private sequence = 0;
-  private readonly snapshot: ResponseObject;
+  private snapshot: ResponseObject;
   private readonly outputIndexOf = new Map<string, number>();
   /** Content parts opened by a delta and not yet done, keyed by `itemId:contentIndex`. */
   private readonly openParts = new Map<string, { kind: PartKind; text: string }>();
@@ -158,10 +158,9 @@ export class ResponseEventEncoder {
    */
   failEnding(code: string, message: string): ResponseStreamEvent {
     if (!this.ended || !this.final) throw new Error('failEnding: the response has not ended');
-    this.snapshot.status = 'failed';
-    this.snapshot.error = { code, message };
-    this.snapshot.incomplete_details = null;
-    this.final = copyJson(this.snapshot);
+    // A new object: the ending made before may be held by whoever tried to store it.
+    this.final = { ...copyJson(this.snapshot), status: 'failed', error: { code, message }, incomplete_details: null };
+    this.snapshot = this.final;
     return { type: 'response.failed', sequence_number: this.sequence - 1, response: this.final };
   }
 
@@ -333,7 +332,8 @@ export class ResponseEventEncoder {
     // type every client knows, whose snapshot says `status: 'cancelled'` (test: responses-cancel).
     const type = status === 'completed' ? 'response.completed'
       : status === 'failed' ? 'response.failed' : 'response.incomplete';
-    this.final = copyJson(this.snapshot);
+    // Nothing changes the snapshot after the end (`failEnding` makes a new one), so it is the final response as it is.
+    this.final = this.snapshot;
     events.push(this.event(type, { response: this.final }));
     return events;
   }
