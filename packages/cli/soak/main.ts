@@ -4,7 +4,8 @@
  *   npm run soak [-- --seconds=600] [--turns=1000000] [--sse=24] [--ws=8] [--crash-every=60] [--sample-every=5] [--seed=1]
  *
  * `--crash-every=0`: no crashes. `SOAK_SERVE_<NAME>=value` is `<NAME>=value` for the serve processes
- * (`SOAK_SERVE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2` to take heap snapshots of a running one). Prints a progress line every 30 s and the report as JSON at the
+ * (`SOAK_SERVE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2` to take heap snapshots of a running one);
+ * `SOAK_STEADY_<NAME>=value` only for the steady one (e.g. `LD_PRELOAD` of a native memory profiler). Prints a progress line every 30 s and the report as JSON at the
  * end; writes it to `.soak-results/soak.json` too. Exits 1 when any check failed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

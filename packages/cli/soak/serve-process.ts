@@ -59,6 +59,8 @@ export async function startServe(settings: ServeSettings): Promise<ServeProcess>
 export interface ProcessUsage {
   rssBytes: number;
   rssAnonBytes: number;
+  /** The part of the anonymous memory in glibc's malloc heaps (see `mallocHeapBytes`); the rest is V8's pages, stacks and other mappings. */
+  rssMallocBytes: number;
   rssFileBytes: number;
   fds: number;
 }
@@ -66,7 +68,35 @@ export interface ProcessUsage {
 function processUsage(pid: number): ProcessUsage {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { rssBytes: kb('VmRSS'), rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') + kb('RssShmem'), fds: readdirSync(`/proc/${pid}/fd`).length };
+  return {
+    rssBytes: kb('VmRSS'), rssAnonBytes: kb('RssAnon'), rssMallocBytes: mallocHeapBytes(readFileSync(`/proc/${pid}/smaps`, 'utf8')),
+    rssFileBytes: kb('RssFile') + kb('RssShmem'), fds: readdirSync(`/proc/${pid}/fd`).length,
+  };
+}
+
+const MALLOC_HEAP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Anonymous resident bytes in glibc's malloc heaps, from smaps: the main arena (`[heap]`) and the
+ * threads' arenas, which glibc maps as 64 MiB-aligned regions of at most 64 MiB (the used part
+ * read-write at the aligned start). V8 maps its heap in pages of its own, never so aligned.
+ */
+export function mallocHeapBytes(smaps: string): number {
+  let total = 0;
+  let inHeap = false;
+  for (const line of smaps.split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (mapping) {
+      const start = BigInt(`0x${mapping[1]}`);
+      const size = BigInt(`0x${mapping[2]}`) - start;
+      const anonymous = mapping[4] === '0' && mapping[5] === '';
+      inHeap = mapping[5] === '[heap]'
+        || (anonymous && mapping[3]!.startsWith('rw') && start % BigInt(MALLOC_HEAP_BYTES) === 0n && size <= BigInt(MALLOC_HEAP_BYTES));
+      continue;
+    }
+    if (inHeap && line.startsWith('Anonymous:')) total += Number(/(\d+)/.exec(line)?.[1] ?? 0) * 1024;
+  }
+  return total;
 }
 
 async function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

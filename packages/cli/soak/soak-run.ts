@@ -62,7 +62,12 @@ export interface SoakReport {
 
 /** One look at the steady process: resident memory (anonymous and file-backed apart) and its JavaScript heap, from /metrics. */
 /** `externalMb`: C++ memory bound to JavaScript objects (buffers), outside the heap: part of what anonymous RSS holds beyond `heapTotal`. */
-export interface MemorySample { atSeconds: number; turns: number; rssMb: number; anonMb: number; fileMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number }
+export interface MemorySample {
+  atSeconds: number; turns: number; rssMb: number; anonMb: number;
+  /** Of `anonMb`, what sits in glibc's malloc heaps (SQLite, Node's and V8's own allocations, and what the allocator keeps freed). */
+  mallocMb: number;
+  fileMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number;
+}
 export interface MemoryFloor { rssMb: number; heapUsedMb: number }
 
 type TurnKind = 'sse' | 'sse-hostile' | 'sse-leave' | 'bad-request' | 'background';
@@ -143,18 +148,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const workdir = mkdtempSync(join(tmpdir(), 'agentport-soak-'));
   const upstream = await startSoakUpstream();
-  const serveOn = (db: string) => () => startServe({
+  const serveOn = (db: string, role: 'steady' | 'victim') => () => startServe({
     repoRoot: options.repoRoot, upstreamUrl: upstream.url, db: join(workdir, db), apiKey: API_KEY,
     env: {
       // A hanging upstream ends in a second, a refusing one is retried quickly: the soak sees many.
       AGENTPORT_VLLM__STREAM_IDLE_TIMEOUT_MS: '1000',
       AGENTPORT_VLLM__RETRY_INITIAL_DELAY_MS: '10',
       AGENTPORT_GATEWAY__STORE_RETRY_MS: '200',
-      ...servedEnvironment(process.env),
+      ...prefixedEnvironment(process.env, 'SOAK_SERVE_'),
+      ...(role === 'steady' ? prefixedEnvironment(process.env, 'SOAK_STEADY_') : {}),
     },
   });
-  const steady = new Target('steady', await serveOn('steady.db')(), serveOn('steady.db'));
-  const victim = new Target('victim', await serveOn('victim.db')(), serveOn('victim.db'));
+  const steady = new Target('steady', await serveOn('steady.db', 'steady')(), serveOn('steady.db', 'steady'));
+  const victim = new Target('victim', await serveOn('victim.db', 'victim')(), serveOn('victim.db', 'victim'));
 
   const report: SoakReport = {
     seconds: 0, turns: 0, byKind: {}, problems: 0, problemsByCheck: {}, examples: [], events: 0, replayed: 0,
@@ -367,7 +373,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const mb = usage.rssBytes / 1_048_576;
     report.steady.memory.push({
       atSeconds: Math.round((Date.now() - startedAt) / 1000), turns: report.turns,
-      rssMb: round1(mb), anonMb: round1(usage.rssAnonBytes / 1_048_576), fileMb: round1(usage.rssFileBytes / 1_048_576),
+      rssMb: round1(mb), anonMb: round1(usage.rssAnonBytes / 1_048_576), mallocMb: round1(usage.rssMallocBytes / 1_048_576), fileMb: round1(usage.rssFileBytes / 1_048_576),
       heapUsedMb: round1((heap?.usedBytes ?? Number.NaN) / 1_048_576), heapTotalMb: round1((heap?.totalBytes ?? Number.NaN) / 1_048_576),
       externalMb: round1((heap?.externalBytes ?? Number.NaN) / 1_048_576),
     });
@@ -438,10 +444,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 /**
  * `SOAK_SERVE_<NAME>=value` reaches the serve processes as `<NAME>=value`: e.g.
  * `SOAK_SERVE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2` to look into their memory as they run,
- * `SOAK_SERVE_MALLOC_ARENA_MAX=2`, or any `AGENTPORT_*` setting.
+ * `SOAK_SERVE_MALLOC_ARENA_MAX=2`, or any `AGENTPORT_*` setting. `SOAK_STEADY_<NAME>` reaches only
+ * the steady process (a native memory profiler preloaded into the one whose memory is sampled).
  */
-function servedEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  const prefix = 'SOAK_SERVE_';
+function prefixedEnvironment(env: NodeJS.ProcessEnv, prefix: string): Record<string, string> {
   return Object.fromEntries(Object.entries(env)
     .filter((entry): entry is [string, string] => entry[0].startsWith(prefix) && entry[0].length > prefix.length && entry[1] !== undefined)
     .map(([name, value]) => [name.slice(prefix.length), value]));

@@ -47,7 +47,7 @@ export class HistogramMetric<L extends string = never> {
       this.series.set(key, entry);
     }
     // Counts per bucket are stored non-cumulatively and summed up when rendered.
-    const at = this.buckets.findIndex((bound) => value <= bound);
+    const at = bucketOf(this.buckets, value);
     if (at !== -1) entry.counts[at]! += 1;
     entry.sum += value;
     entry.count += 1;
@@ -78,12 +78,24 @@ export class GaugeMetric {
   }
 }
 
+/** The first bucket whose bound holds `value`, or -1 (above them all). */
+function bucketOf(bounds: readonly number[], value: number): number {
+  for (let index = 0; index < bounds.length; index += 1) if (value <= bounds[index]!) return index;
+  return -1;
+}
+
 function header(name: string, help: string, type: 'counter' | 'histogram' | 'gauge'): string[] {
   return [`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${type}`];
 }
 
+/** The label values as one unambiguous string (each length-prefixed): built per observation, so no array and no JSON. */
 function seriesKey<L extends string>(names: readonly L[], labels: LabelValues<L>): string {
-  return JSON.stringify(names.map((name) => labels[name]));
+  let key = '';
+  for (const name of names) {
+    const value = labels[name];
+    key += `${value.length}:${value}`;
+  }
+  return key;
 }
 
 function formatLabels<L extends string>(names: readonly L[], labels: LabelValues<L>, extra?: [string, string]): string {
