@@ -66,7 +66,10 @@ export interface MemorySample {
   atSeconds: number; turns: number; rssMb: number; anonMb: number;
   /** Of `anonMb`, what sits in glibc's malloc heaps (SQLite, Node's and V8's own allocations, and what the allocator keeps freed). */
   mallocMb: number;
-  fileMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number;
+  fileMb: number; heapUsedMb: number; heapTotalMb: number;
+  /** Of `heapTotalMb` (reserved), what is resident. */
+  heapPhysicalMb: number;
+  externalMb: number;
 }
 export interface MemoryFloor { rssMb: number; heapUsedMb: number }
 
@@ -375,6 +378,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       atSeconds: Math.round((Date.now() - startedAt) / 1000), turns: report.turns,
       rssMb: round1(mb), anonMb: round1(usage.rssAnonBytes / 1_048_576), mallocMb: round1(usage.rssMallocBytes / 1_048_576), fileMb: round1(usage.rssFileBytes / 1_048_576),
       heapUsedMb: round1((heap?.usedBytes ?? Number.NaN) / 1_048_576), heapTotalMb: round1((heap?.totalBytes ?? Number.NaN) / 1_048_576),
+      heapPhysicalMb: round1((heap?.physicalBytes ?? Number.NaN) / 1_048_576),
       externalMb: round1((heap?.externalBytes ?? Number.NaN) / 1_048_576),
     });
     if (report.steady.samples === 0) {
@@ -454,10 +458,13 @@ function prefixedEnvironment(env: NodeJS.ProcessEnv, prefix: string): Record<str
 }
 
 /** The heap figures the process serves at /metrics. */
-async function heapOf(url: string): Promise<{ usedBytes: number; totalBytes: number; externalBytes: number }> {
+async function heapOf(url: string): Promise<{ usedBytes: number; totalBytes: number; physicalBytes: number; externalBytes: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { usedBytes: read('nodejs_heap_size_used_bytes'), totalBytes: read('nodejs_heap_size_total_bytes'), externalBytes: read('nodejs_external_memory_bytes') };
+  return {
+    usedBytes: read('nodejs_heap_size_used_bytes'), totalBytes: read('nodejs_heap_size_total_bytes'),
+    physicalBytes: read('nodejs_heap_size_physical_bytes'), externalBytes: read('nodejs_external_memory_bytes'),
+  };
 }
 
 function memoryFloors(samples: readonly MemorySample[]): { early: MemoryFloor; late: MemoryFloor } {

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import type { MetricRegistry } from '@agentport/core';
 
 /**
@@ -9,6 +10,8 @@ import type { MetricRegistry } from '@agentport/core';
 export function registerProcessMetrics(registry: MetricRegistry): void {
   registry.gauge('process_resident_memory_bytes', 'Resident memory of this process, in bytes.', () => process.memoryUsage.rss());
   registry.gauge('nodejs_heap_size_total_bytes', 'The size V8 reserved for the JavaScript heap, in bytes.', () => process.memoryUsage().heapTotal);
+  // Reserved is not resident: the heap's pages become resident as they are touched, so RSS can rise while this one stays put.
+  registry.gauge('nodejs_heap_size_physical_bytes', 'The part of the JavaScript heap resident in memory, in bytes.', () => getHeapStatistics().total_physical_size);
   registry.gauge('nodejs_heap_size_used_bytes', 'The JavaScript heap in use, in bytes (live objects and garbage not yet collected).', () => process.memoryUsage().heapUsed);
   registry.gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript ones (buffers among them), in bytes.', () => process.memoryUsage().external);
   if (openDescriptors() !== undefined) {
