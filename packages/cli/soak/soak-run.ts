@@ -71,7 +71,7 @@ export interface MemorySample {
   heapPhysicalMb: number;
   externalMb: number;
 }
-export interface MemoryFloor { rssMb: number; heapUsedMb: number }
+export interface MemoryFloor { rssMb: number; heapUsedMb: number; mallocMb: number }
 
 type TurnKind = 'sse' | 'sse-hostile' | 'sse-leave' | 'bad-request' | 'background';
 const API_KEY = 'sk-soak';
@@ -169,7 +169,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     seconds: 0, turns: 0, byKind: {}, problems: 0, problemsByCheck: {}, examples: [], events: 0, replayed: 0,
     badRequests: { sent: 0, status5xx: 0, notOpenAiShaped: 0 }, crashes: 0,
     interrupted: { turns: 0, checked: 0, endedAfterRestart: {}, backgroundResumed: 0, backgroundGaveUp: 0 },
-    steady: { rssStartMb: 0, rssEndMb: 0, rssMaxMb: 0, fdsStart: 0, fdsEnd: 0, fdsMax: 0, samples: 0, memory: [], floors: { early: { rssMb: 0, heapUsedMb: 0 }, late: { rssMb: 0, heapUsedMb: 0 } } },
+    steady: { rssStartMb: 0, rssEndMb: 0, rssMaxMb: 0, fdsStart: 0, fdsEnd: 0, fdsMax: 0, samples: 0, memory: [], floors: { early: { rssMb: 0, heapUsedMb: 0, mallocMb: 0 }, late: { rssMb: 0, heapUsedMb: 0, mallocMb: 0 } } },
   };
   const startedAt = Date.now();
   const problem = (check: string, text: string) => {
@@ -429,9 +429,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await sample();
     report.steady.floors = memoryFloors(report.steady.memory);
     const { early, late } = report.steady.floors;
-    // A leak shows as a heap that holds more after its collections late in a long run than early.
-    if ((Date.now() - startedAt) / 1000 >= LEAK_CHECK_SECONDS && late.heapUsedMb > early.heapUsedMb * 1.2 && late.heapUsedMb - early.heapUsedMb > 10) {
-      problem('memory', `the steady process's heap after collections grew from ${early.heapUsedMb} MB to ${late.heapUsedMb} MB`);
+    // A leak shows as a heap that holds more after its collections late in a long run than early;
+    // a native one (SQLite, Node's own allocations) as malloc heaps that do.
+    const grew = (from: number, to: number) => to > from * 1.2 && to - from > 10;
+    if ((Date.now() - startedAt) / 1000 >= LEAK_CHECK_SECONDS) {
+      if (grew(early.heapUsedMb, late.heapUsedMb)) {
+        problem('memory', `the steady process's heap after collections grew from ${early.heapUsedMb} MB to ${late.heapUsedMb} MB`);
+      }
+      if (grew(early.mallocMb, late.mallocMb)) {
+        problem('memory', `the steady process's malloc heaps grew from ${early.mallocMb} MB to ${late.mallocMb} MB`);
+      }
     }
   } finally {
     clearInterval(sampler);
@@ -472,6 +479,7 @@ function memoryFloors(samples: readonly MemorySample[]): { early: MemoryFloor; l
   const floor = (part: readonly MemorySample[]): MemoryFloor => ({
     rssMb: Math.min(...part.map((sample) => sample.rssMb)),
     heapUsedMb: Math.min(...part.map((sample) => sample.heapUsedMb).filter((value) => !Number.isNaN(value))),
+    mallocMb: Math.min(...part.map((sample) => sample.mallocMb)),
   });
   return { early: floor(samples.slice(0, fifth)), late: floor(samples.slice(-fifth)) };
 }
