@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { isModelError } from '@agentport/core';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +152,31 @@ describe('errors from vLLM become typed ModelErrors', () => {
       expect(error.message).toContain('ECONNREFUSED');
     } finally {
       model.close();
+    }
+  });
+
+  // A server that ignores `stream: true` and answers JSON: the adapter reads it whole, within maxEventBytes.
+  it.each([
+    { name: 'not JSON at all', body: 'Internal error, sorry', message: 'answered with a JSON content type but no JSON' },
+    {
+      name: 'larger than maxEventBytes',
+      body: JSON.stringify({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'x'.repeat(5_000) }, finish_reason: 'stop' }] }),
+      message: 'a JSON answer larger than 2048 characters',
+    },
+  ])('a JSON answer $name ends with invalid_chunk', async ({ body, message }) => {
+    const server = createHttpServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const model = new VllmAgentModel({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, model: 'm', maxRetries: 0, maxEventBytes: 2_048 });
+    try {
+      const events = await collectEvents(model.stream(USER_HELLO));
+      expect(events).toHaveLength(1);
+      expect(terminalError(events)).toMatchObject({ code: 'invalid_chunk', message: expect.stringContaining(message) });
+    } finally {
+      model.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
