@@ -12,13 +12,12 @@
  * `--store`: the builds store each response in their SQLite file (`store: true`); otherwise `store: false`.
  * The other checkout must be built (`pnpm install && pnpm run build`); its own benchmark files start its agentport.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuBetween, readProcessTreeCpu } from './proc-cpu.ts';
-import { type Started, stopProcess } from './started-process.ts';
+import { type Started, startProcess as start, stopProcess } from './started-process.ts';
 import { makeClient, type StreamOutcome } from './stream-clients.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,14 +37,6 @@ const rounds = Number(args.get('rounds') ?? 3);
 const tokens = Number(args.get('tokens') ?? 50);
 const store = args.has('store');
 const overrides = JSON.stringify({ gateway: { maxConcurrentRuns: 4096, requestsPerMinute: 0 }, vllm: { maxConnections: 4096 } });
-
-function start(script: string, scriptArgs: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [script, ...scriptArgs], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolvePromise, reject) => {
-    child.once('message', (message) => resolvePromise({ child, url: (message as { url: string }).url }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it listened`)));
-  });
-}
 
 interface Target { name: string; started: Started }
 

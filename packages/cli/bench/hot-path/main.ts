@@ -17,7 +17,6 @@
  *
  * Writes `.bench-results/hot-path.json` and prints a markdown table.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestPostgres, type TestPostgres } from '@agentport/store-postgres/testing';
 import { startAgentportCluster } from './agentport-cluster.ts';
 import { cpuBetween, readProcessTreeCpu } from './proc-cpu.ts';
-import { type Started, stopProcess } from './started-process.ts';
+import { startProcess as startScript, stopProcess } from './started-process.ts';
 import { type SideKind, makeClient, type StreamOutcome } from './stream-clients.ts';
 import { markdownReport, type Row, summarize } from './report.ts';
 
@@ -96,22 +95,12 @@ const overrides = {
   },
 };
 
-/** Starts one of the benchmark's processes; `cpu` pins it with taskset. */
-function startProcess(script: string, scriptArgs: string[], cpu: string | undefined, execArgv: string[] = []): Promise<Started> {
-  const node = [...execArgv, join(here, script), ...scriptArgs];
-  const child = cpu === undefined
-    ? spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    : spawn('taskset', ['-c', cpu, process.execPath, ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => {
-      const { url, probeUrl } = message as { url: string; probeUrl?: string };
-      resolve({ child, url, ...(probeUrl ? { probeUrl } : {}) });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it listened`)));
-  });
+/** `streams` clients, each streaming one turn after another for `rowSeconds`; starts spread over one stream's length. */
+/** Starts one of this folder's processes; `cpu` pins it with taskset. */
+function startProcess(script: string, scriptArgs: string[], cpu: string | undefined, execArgv: string[] = []) {
+  return startScript(join(here, script), scriptArgs, cpu, execArgv);
 }
 
-/** `streams` clients, each streaming one turn after another for `rowSeconds`; starts spread over one stream's length. */
 async function runRow(side: Side, url: string, probeUrl: string, streams: number, mode: Mode, pids: Record<string, number>): Promise<Row> {
   const clients = Array.from({ length: streams }, () => makeClient(side.client, url, API_KEY));
   const outcomes: StreamOutcome[] = [];
