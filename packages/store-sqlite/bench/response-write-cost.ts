@@ -3,8 +3,10 @@
  * record with its input in one transaction, then the output item, the stream's events (a
  * 200-token answer: about 210 events) and the final state in another; with `spans`, that many
  * spans of its trace too (the trace viewer on: a one-step answer writes 2, the response's and its model call's).
+ * With `concurrency` above 1, that many writers run at once, as the gateway's responses do under
+ * load (their writes then share commits).
  *
- *   node packages/store-sqlite/bench/response-write-cost.ts [responses=2000] [tokens=200] [spans=0]
+ *   node packages/store-sqlite/bench/response-write-cost.ts [responses=2000] [tokens=200] [spans=0] [concurrency=1]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { SqliteStateStore } from '@agentport/store-sqlite';
 const responses = Number(process.argv[2] ?? 2000);
 const tokens = Number(process.argv[3] ?? 200);
 const spanCount = Number(process.argv[4] ?? 0);
+const concurrency = Number(process.argv[5] ?? 1);
 
 function traceSpans(): SpanRecord[] {
   return Array.from({ length: spanCount }, (_, index) => ({
@@ -59,13 +62,22 @@ async function writeResponse(store: SqliteStateStore): Promise<void> {
 
 const store = await SqliteStateStore.open({ path: join(dir, 'cost.db'), purgeIntervalSeconds: 0 });
 try {
-  for (let warm = 0; warm < 200; warm += 1) await writeResponse(store);
+  const writeMany = async (count: number) => {
+    let left = count;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (left > 0) {
+        left -= 1;
+        await writeResponse(store);
+      }
+    }));
+  };
+  await writeMany(200);
   const before = process.cpuUsage();
   const started = performance.now();
-  for (let index = 0; index < responses; index += 1) await writeResponse(store);
+  await writeMany(responses);
   const cpu = process.cpuUsage(before);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  console.log(`${responses} responses of ${tokens} tokens, ${spanCount} spans: ${(cpuMs / responses).toFixed(3)} ms CPU each `
+  console.log(`${responses} responses of ${tokens} tokens, ${spanCount} spans, ${concurrency} at once: ${(cpuMs / responses).toFixed(3)} ms CPU each `
     + `(${(cpu.user / 1000 / responses).toFixed(3)} user, ${(cpu.system / 1000 / responses).toFixed(3)} system), `
     + `${(responses / ((performance.now() - started) / 1000)).toFixed(0)} responses/s`);
 } finally {

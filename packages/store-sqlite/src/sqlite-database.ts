@@ -3,9 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { Logger, StoreFaultKind } from '@agentport/core';
 import { MIGRATIONS_TABLE, STORE_ENTITIES, type SqlDatabase, type StoreDb, type StoreTables } from '@agentport/store-sql';
 import { MikroORM } from '@mikro-orm/sqlite';
-import { sql } from 'kysely';
-import { OperationQueue } from './operation-queue.js';
-import { reusePreparedStatements } from './statement-cache.js';
+import { GroupedCommitQueue, type TransactionControl } from './grouped-commit-queue.js';
+import { type PreparingDatabase, reusePreparedStatements } from './statement-cache.js';
 import type { SqliteStoreConfig } from './store-config.js';
 
 /** SQLite's name for a database that lives in the connection only. */
@@ -69,49 +68,32 @@ function sqlRunnerOf(orm: MikroORM): SqlRunner {
 
 /**
  * The ORM's single SQLite connection as the store's database: every operation runs alone on it,
- * in call order, each write in one transaction, so concurrent appends to one conversation get
- * distinct, gap-free positions and a read never sees another operation's uncommitted rows.
+ * in call order, each write in a transaction (shared with the writes queued beside it, each in
+ * its own savepoint), so concurrent appends to one conversation get distinct, gap-free
+ * positions and a read never sees another operation's uncommitted rows.
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly locking = 'one-at-a-time' as const;
-  readonly #queue = new OperationQueue();
   /**
    * The connection's kysely, straight: the store works in rows, so a unit of work (`em.fork()`,
    * `transactional`) per operation would cost more than the SQL it runs.
    */
   readonly #db: StoreDb;
+  readonly #queue: GroupedCommitQueue;
 
   constructor(private readonly orm: MikroORM) {
     this.#db = orm.em.getKysely<StoreTables>();
-    reusePreparedStatements(orm);
+    const connection = connectionOf(orm);
+    reusePreparedStatements(connection);
+    this.#queue = new GroupedCommitQueue(transactionControl(connection));
   }
 
   read<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#queue.run(() => operation(this.#db));
+    return this.#queue.read(() => operation(this.#db));
   }
 
   write<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    return this.#queue.run(() => this.#inTransaction(operation));
-  }
-
-  /**
-   * One transaction in plain SQL on the one connection (operations run one at a time, so nothing
-   * interleaves). Not kysely's transaction: SQLite ends a transaction by itself on some errors
-   * (a full disk, an I/O error), the `rollback` after it then fails ("no transaction is
-   * active"), and kysely would throw that instead of the cause, or keep the connection.
-   * `begin immediate` takes the write lock at once, so another process's lock is met (and
-   * waited for, up to the busy timeout) before any work, never halfway.
-   */
-  async #inTransaction<T>(operation: (db: StoreDb) => Promise<T>): Promise<T> {
-    await sql`begin immediate`.execute(this.#db);
-    try {
-      const result = await operation(this.#db);
-      await sql`commit`.execute(this.#db);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(this.#db).catch(() => undefined);
-      throw error;
-    }
+    return this.#queue.write(() => operation(this.#db));
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -128,6 +110,41 @@ export class SqliteDatabase implements SqlDatabase {
     await this.#queue.drained();
     await this.orm.close(true);
   }
+}
+
+/** The better-sqlite3 connection under the ORM (what kysely runs its queries on). */
+export interface RawConnection extends PreparingDatabase {
+  prepare(sql: string): { run(): unknown };
+  readonly inTransaction: boolean;
+}
+
+export function connectionOf(orm: MikroORM): RawConnection {
+  const database = (orm.em.getConnection() as unknown as { database?: RawConnection }).database;
+  if (!database) throw new Error('the SQLite connection is not open');
+  return database;
+}
+
+/**
+ * Transactions in plain SQL on the connection, not kysely's: SQLite ends a transaction by itself
+ * on some errors (a full disk, an I/O error), a `rollback` after it then fails ("no transaction
+ * is active"), and kysely would throw that instead of the cause, or keep the connection.
+ * `begin immediate` takes the write lock at once, so another process's lock is met (and waited
+ * for, up to the busy timeout) before any work, never halfway.
+ */
+export function transactionControl(connection: RawConnection): TransactionControl {
+  const statement = (text: string) => {
+    const prepared = connection.prepare(text);
+    return () => { prepared.run(); };
+  };
+  return {
+    begin: statement('begin immediate'),
+    commit: statement('commit'),
+    rollback: statement('rollback'),
+    savepoint: statement('savepoint agentport_write'),
+    release: statement('release agentport_write'),
+    rollbackToSavepoint: statement('rollback to agentport_write'),
+    get inTransaction() { return connection.inTransaction; },
+  };
 }
 
 /** SQLite's result codes (better-sqlite3 names them, extended codes included) that are about the storage. */

@@ -1,9 +1,8 @@
-import type { MikroORM } from '@mikro-orm/sqlite';
-
 /** How many prepared statements a connection keeps, by SQL text (batched inserts vary in length). */
 export const PREPARED_STATEMENTS_KEPT = 256;
 
-interface PreparingDatabase {
+/** The better-sqlite3 connection's part this wraps. */
+export interface PreparingDatabase {
   prepare(sql: string): unknown;
 }
 
@@ -14,9 +13,7 @@ interface PreparingDatabase {
  * itself after a schema change. The store runs one query at a time on its one connection and
  * never iterates a statement, so one statement per SQL text is never used twice at once.
  */
-export function reusePreparedStatements(orm: MikroORM, capacity = PREPARED_STATEMENTS_KEPT): void {
-  const database = (orm.em.getConnection() as unknown as { database?: PreparingDatabase }).database;
-  if (!database) throw new Error('the SQLite connection is not open');
+export function reusePreparedStatements(database: PreparingDatabase, capacity = PREPARED_STATEMENTS_KEPT): void {
   const prepare = database.prepare.bind(database);
   const kept = new Map<string, unknown>();
   database.prepare = (sql: string) => {
