@@ -141,6 +141,18 @@ describe('background responses', () => {
     expect(sdkEvents).toEqual(tail.map((event) => event.sequence_number));
   });
 
+  it('replays a stored response\'s stream as the very text its client was sent, event for event', async () => {
+    const harness = await startGateway({ model: [{ parts: [{ type: 'reasoning', text: 'Think.' }, { type: 'text', text: 'Said once, "kept" — exactly.' }] }] });
+    const live = await (await harness.fetch('/v1/responses', { body: { model: 'm', input: 'go', stream: true } })).text();
+    const dataLines = (text: string) => text.split('\n').filter((line) => line.startsWith('data: '));
+    const sent = dataLines(live);
+    const id = (JSON.parse(sent[0]!.slice('data: '.length)) as { response: { id: string } }).response.id;
+
+    const replayed = dataLines(await (await harness.fetch(`/v1/responses/${id}?stream=true`)).text());
+    expect(sent.length).toBeGreaterThan(8);
+    expect(replayed).toEqual(sent);
+  });
+
   it('follows a running background response from its start', async () => {
     const harness = await startGateway({ model: [{ parts: [{ type: 'text', text: 'First half,' }, { type: 'delay', ms: 100 }, { type: 'text', text: ' second half.' }] }] });
     const client = harness.client();

@@ -12,7 +12,8 @@ export type ItemList =
 
 /** Where appended items go: at most one response list and at most one conversation. */
 export interface AppendDestination {
-  readonly response: { readonly responseSeq: number; readonly role: ItemRole } | null;
+  /** `empty`: the list has no items yet (a response created in this transaction), so its positions start at 1 without a look. */
+  readonly response: { readonly responseSeq: number; readonly role: ItemRole; readonly empty?: boolean } | null;
   readonly conversationSeq: number | null;
 }
 
@@ -22,17 +23,18 @@ const ROWS_PER_STATEMENT = 500;
 type StoreDb = Kysely<StoreTables>;
 
 /**
- * Appends items after the last of each destination list, in the given order. Every id is
- * checked first, so a refused batch writes nothing; the caller runs this in a transaction
- * that no other append to these lists interleaves with (the driver runs one operation at a
- * time, or the caller holds the lists' row locks), so positions are never taken twice (and
- * the unique indexes would refuse it if they were).
+ * Appends items after the last of each destination list, in the given order. An id already
+ * stored (or twice in the batch) is a ConflictError; the caller runs this in a transaction,
+ * which that error rolls back, so a refused batch writes nothing. No other append to these
+ * lists interleaves with it (the driver runs one operation at a time, or the caller holds the
+ * lists' row locks), so positions are never taken twice (and the unique indexes would refuse
+ * it if they were).
  */
 export async function appendItems(db: StoreDb, tenant: string, destination: AppendDestination, items: readonly Item[]): Promise<void> {
   if (items.length === 0) return;
-  await assertIdsFree(db, tenant, items);
+  assertIdsDistinct(items);
   const { response, conversationSeq } = destination;
-  const responseStart = response === null ? null : await nextPosition(db, { kind: 'response', ...response });
+  const responseStart = response === null ? null : response.empty ? 1 : await nextPosition(db, { kind: 'response', ...response });
   const conversationStart = conversationSeq === null ? null : await nextPosition(db, { kind: 'conversation', conversationSeq });
   const rows = items.map((item, n) => ({
     tenant,
@@ -45,7 +47,17 @@ export async function appendItems(db: StoreDb, tenant: string, destination: Appe
     conversation_position: conversationStart === null ? null : conversationStart + n,
     payload: JSON.stringify(item),
   }));
-  for (const chunk of chunks(rows)) await db.insertInto('items').values(chunk).execute();
+  for (const chunk of chunks(rows)) {
+    // The insert itself finds an id already stored (no look before it): it skips that row, and
+    // the ids it returns tell which one it was.
+    const inserted = await db.insertInto('items').values(chunk).onConflict((conflict) => conflict.columns(['tenant', 'id']).doNothing())
+      .returning('id').execute();
+    if (inserted.length < chunk.length) {
+      const stored = new Set(inserted.map((row) => row.id));
+      const taken = chunk.find((row) => !stored.has(row.id))!;
+      throw new ConflictError(`item "${taken.id}" is already stored`);
+    }
+  }
 }
 
 /** A cursor page over a list, in either direction; the cursor is an item id of that list. */
@@ -115,15 +127,11 @@ export async function releaseConversationItems(db: StoreDb, conversationSeq: num
   await db.updateTable('items').set({ conversation_seq: null, conversation_position: null }).where('conversation_seq', '=', conversationSeq).execute();
 }
 
-async function assertIdsFree(db: StoreDb, tenant: string, items: readonly Item[]): Promise<void> {
+function assertIdsDistinct(items: readonly Item[]): void {
   const ids = new Set<string>();
   for (const item of items) {
     if (ids.has(item.id)) throw new ConflictError(`item "${item.id}" appears twice in one append`);
     ids.add(item.id);
-  }
-  for (const batch of chunks([...ids])) {
-    const taken = await db.selectFrom('items').select('id').where('tenant', '=', tenant).where('id', 'in', batch).limit(1).executeTakeFirst();
-    if (taken) throw new ConflictError(`item "${taken.id}" is already stored`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ResponseProgress } from '@agentport/core';
 import { appendItems } from './item-lists.js';
 import type { RowLocking, StoreDb } from './sql-database.js';
-import { appendEventRows, findResponse, resolveDestination } from './store-queries.js';
+import { appendEventRows, findResponse, responseDestination } from './store-queries.js';
 import { writeSpanRows } from './trace-viewer-queries.js';
 
 /**
@@ -11,7 +11,7 @@ import { writeSpanRows } from './trace-viewer-queries.js';
 export async function appendProgress(db: StoreDb, tenant: string, id: string, progress: ResponseProgress, locking: RowLocking): Promise<boolean> {
   const response = await findResponse(db, tenant, id, locking);
   if (!response) return false;
-  await appendItems(db, tenant, await resolveDestination(db, tenant, { kind: 'response', responseId: id, role: 'output' }, locking), progress.items);
+  if (progress.items.length > 0) await appendItems(db, tenant, await responseDestination(db, tenant, response, 'output', locking), progress.items);
   await appendEventRows(db, response.seq, id, progress.events);
   if (progress.spans) await writeSpanRows(db, response.seq, progress.spans);
   return true;

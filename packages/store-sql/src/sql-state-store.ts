@@ -19,7 +19,7 @@ import type { OpenedDatabase, SqlDatabase, StoreDb } from './sql-database.js';
 import type { SqlStoreSettings } from './store-settings.js';
 import {
   appendEventRows, conversationItem, findConversation, findResponse, insertUnique, patchResponse, readConversation, readEventRows,
-  readResponse, resolveDestination, truncateEventRows,
+  readResponse, resolveDestination, responseDestination, truncateEventRows,
 } from './store-queries.js';
 import { appendProgress } from './response-progress.js';
 import { addUsageHours, readUsageHours } from './usage-hours.js';
@@ -120,10 +120,13 @@ export abstract class SqlStateStore implements StateStore {
     return this.#write(async (db, database) => {
       // A response that is to run is owned by this instance, under its lease.
       const owner = this.#parts.settings.leaseSeconds !== null && !TERMINAL_RESPONSE_STATUSES.has(record.status) ? this.instanceId : null;
-      await insertUnique(db.insertInto('responses').values(responseRow(record, owner)), `response "${record.id}" already exists`, database.isUniqueViolation);
+      const [inserted] = await insertUnique(
+        db.insertInto('responses').values(responseRow(record, owner)).returning('seq'), `response "${record.id}" already exists`, database.isUniqueViolation,
+      );
       if (inputItems.length > 0) {
-        const target: ItemTarget = { kind: 'response', responseId: record.id, role: 'input', conversationId: record.conversationId };
-        await appendItems(db, record.tenant, await resolveDestination(db, record.tenant, target, database.locking), inputItems);
+        // Its input list was created with it, empty.
+        const response = { seq: inserted!.seq, conversation_id: record.conversationId ?? null };
+        await appendItems(db, record.tenant, await responseDestination(db, record.tenant, response, 'input', database.locking, true), inputItems);
       }
       return storedResponseRecord(record);
     });

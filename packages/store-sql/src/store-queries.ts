@@ -1,5 +1,5 @@
 import {
-  ConflictError, NotFoundError, type ConversationRecord, type ItemTarget, type ResponsePatch, type ResponseRecord, type StoredEvent,
+  ConflictError, NotFoundError, type ConversationRecord, type ItemRole, type ItemTarget, type ResponsePatch, type ResponseRecord, type StoredEvent,
 } from '@agentport/core';
 import type { AppendDestination } from './item-lists.js';
 import { patchColumns, readJson, toConversationRecord, toResponseRecord } from './record-mapping.js';
@@ -37,19 +37,17 @@ export async function readConversation(db: StoreDb, tenant: string, id: string):
 /** Applies a patch; undefined when the tenant has no such response. */
 export async function patchResponse(db: StoreDb, tenant: string, id: string, patch: ResponsePatch): Promise<ResponseRecord | undefined> {
   const changes = patchColumns(patch);
-  if (Object.keys(changes).length > 0) {
-    const updated = await db.updateTable('responses').set(changes).where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return undefined;
-  }
-  return readResponse(db, tenant, id);
+  if (Object.keys(changes).length === 0) return readResponse(db, tenant, id);
+  const row = await db.updateTable('responses').set(changes).where('tenant', '=', tenant).where('id', '=', id).returningAll().executeTakeFirst();
+  return row && toResponseRecord(row);
 }
 
 /** Runs an insert; a clash on a unique key (tenant and id) is a ConflictError saying `conflict`. */
-export async function insertUnique(
-  insert: { execute(): Promise<unknown> }, conflict: string, isUniqueViolation: (error: unknown) => boolean,
-): Promise<void> {
+export async function insertUnique<Result>(
+  insert: { execute(): Promise<Result> }, conflict: string, isUniqueViolation: (error: unknown) => boolean,
+): Promise<Result> {
   try {
-    await insert.execute();
+    return await insert.execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError(conflict);
     throw error;
@@ -72,9 +70,25 @@ export async function appendEventRows(db: StoreDb, responseSeq: number, response
   for (let at = 0; at < events.length; at += EVENTS_PER_ROW) {
     const run = events.slice(at, at + EVENTS_PER_ROW);
     const lastEvent = run.at(-1)!;
-    rows.push({ response_seq: responseSeq, sequence_number: lastEvent.sequenceNumber, type: lastEvent.type, data: JSON.stringify(run) });
+    rows.push({ response_seq: responseSeq, sequence_number: lastEvent.sequenceNumber, type: lastEvent.type, data: eventRunJson(run) });
   }
   await db.insertInto('response_events').values(rows).execute();
+}
+
+/**
+ * A run of events as one row's JSON: an array of `{ sequenceNumber, type, data }`. An event's
+ * data is written as the text the writer gave with it (what its client was sent), serialized
+ * here only when it gave none.
+ */
+function eventRunJson(run: readonly StoredEvent[]): string {
+  let text = '[';
+  for (const [index, event] of run.entries()) {
+    if (index > 0) text += ',';
+    text += event.json === undefined
+      ? JSON.stringify({ sequenceNumber: event.sequenceNumber, type: event.type, data: event.data })
+      : `{"sequenceNumber":${event.sequenceNumber},"type":${JSON.stringify(event.type)},"data":${event.json}}`;
+  }
+  return `${text}]`;
 }
 
 /** Deletes the events above `after`; a row that holds events on both sides is written again with those at or below it. */
@@ -146,6 +160,17 @@ export async function resolveDestination(db: StoreDb, tenant: string, target: It
   if (target.conversationId != null && target.conversationId !== response.conversation_id) {
     throw new ConflictError(`response "${target.responseId}" does not belong to conversation "${target.conversationId}"`);
   }
+  return responseDestination(db, tenant, response, target.role, locking);
+}
+
+/**
+ * The lists of a response found already (its key from `findResponse`, or its insert): its own
+ * list of `role`, and the conversation its record names if that conversation (of this tenant)
+ * still exists, locked with `row-locks`.
+ */
+export async function responseDestination(
+  db: StoreDb, tenant: string, response: { seq: number; conversation_id: string | null }, role: ItemRole, locking: RowLocking, empty = false,
+): Promise<AppendDestination> {
   const conversation = response.conversation_id === null ? undefined : await findConversation(db, tenant, response.conversation_id, locking);
-  return { response: { responseSeq: response.seq, role: target.role }, conversationSeq: conversation?.seq ?? null };
+  return { response: { responseSeq: response.seq, role, ...(empty ? { empty } : {}) }, conversationSeq: conversation?.seq ?? null };
 }

@@ -86,6 +86,8 @@ export interface StoredEvent {
   sequenceNumber: number;
   type: string;
   data: JsonObject;
+  /** `data` as JSON text, when the writer has it already (it sent the event): a store may write it as is instead of serializing `data` again. */
+  json?: string;
 }
 
 /** What a response writes when it ends: its last output items and events, and its final state. */

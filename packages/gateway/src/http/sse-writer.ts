@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { eventJson } from '../encoder/event-json.js';
 
 /**
  * Writes Responses events as SSE (`event: <type>` / `data: <json>`). The events of one tick
@@ -42,7 +43,7 @@ export class SseWriter {
   /** Any event with a `type` (Responses events, Anthropic's Messages events): `event: <type>` and its JSON. */
   send(event: { readonly type: string }): Promise<void> | undefined {
     if (this.isClosed) return undefined;
-    this.pending += `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    this.pending += `event: ${event.type}\ndata: ${eventJson(event)}\n\n`;
     this.scheduleFlush();
     return this.blocked;
   }

@@ -3,6 +3,7 @@ import {
 } from '@agentport/core';
 import { responseSpanEnding } from './response-trace.js';
 import type { StoreFaults } from './store-faults.js';
+import { keepEventJson } from '../encoder/event-json.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { ResponseObject } from '../encoder/response-object.js';
 
@@ -33,7 +34,7 @@ export class ResponsePersistence {
   /** Notes an event to write at the next flush. */
   record(event: ResponseStreamEvent): void {
     if (!this.store) return;
-    this.events.push({ sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject });
+    this.events.push({ sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject, json: keepEventJson(event) });
     if (event.type === 'response.output_item.done') this.items.push(event.item as Item);
   }
 

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { eventJson } from '../encoder/event-json.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import { TickCork, type Corkable } from './tick-cork.js';
 import type { ErrorFrame } from './error-frame.js';
@@ -37,7 +38,7 @@ export class FrameSender {
 
   /** One event of a response; `streamId` is echoed when the request gave one. */
   sendEvent(event: ResponseStreamEvent, streamId?: string): Promise<void> | undefined {
-    return this.send(JSON.stringify(streamId === undefined ? event : { ...event, stream_id: streamId }));
+    return this.send(streamId === undefined ? eventJson(event) : JSON.stringify({ ...event, stream_id: streamId }));
   }
 
   sendError(frame: ErrorFrame): void {
