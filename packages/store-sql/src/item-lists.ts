@@ -3,6 +3,7 @@ import {
 } from '@agentport/core';
 import { sql, type Kysely } from 'kysely';
 import { parseItem } from './record-mapping.js';
+import { ONE_ROW } from './one-row.js';
 import type { StoreTables } from './schema/store-tables.js';
 
 /** One ordered list of items: a response's input or output, or a conversation. */
@@ -138,7 +139,7 @@ function assertIdsDistinct(items: readonly Item[]): void {
 /** One past the last position of a list (1 for an empty one), read from the end of its index. */
 async function nextPosition(db: StoreDb, list: ItemList): Promise<number> {
   const column = positionColumn(list);
-  const last = await inList(db, list).select(column).orderBy(column, 'desc').limit(1).executeTakeFirst();
+  const last = await inList(db, list).select(column).orderBy(column, 'desc').limit(ONE_ROW).executeTakeFirst();
   return (last === undefined ? 0 : positionOf(last) ?? 0) + 1;
 }
 

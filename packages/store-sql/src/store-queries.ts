@@ -2,6 +2,7 @@ import {
   ConflictError, NotFoundError, type ConversationRecord, type ItemRole, type ItemTarget, type ResponsePatch, type ResponseRecord, type StoredEvent,
 } from '@agentport/core';
 import type { AppendDestination } from './item-lists.js';
+import { ONE_ROW } from './one-row.js';
 import { patchColumns, readJson, toConversationRecord, toResponseRecord } from './record-mapping.js';
 import type { RowLocking, StoreDb } from './sql-database.js';
 
@@ -58,7 +59,7 @@ export async function insertUnique<Result>(
 export async function appendEventRows(db: StoreDb, responseSeq: number, responseId: string, events: readonly StoredEvent[]): Promise<void> {
   if (events.length === 0) return;
   const last = await db.selectFrom('response_events').select('sequence_number')
-    .where('response_seq', '=', responseSeq).orderBy('sequence_number', 'desc').limit(1).executeTakeFirst();
+    .where('response_seq', '=', responseSeq).orderBy('sequence_number', 'desc').limit(ONE_ROW).executeTakeFirst();
   let previous = last?.sequence_number ?? -Infinity;
   for (const event of events) {
     if (event.sequenceNumber <= previous) {

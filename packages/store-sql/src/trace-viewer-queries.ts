@@ -1,5 +1,6 @@
 import { resolvePageRequest, type ConversationRecord, type Page, type ResponseListQuery, type ResponseRecord, type SpanRecord } from '@agentport/core';
 import { readJson, toConversationRecord, toResponseRecord } from './record-mapping.js';
+import { ONE_ROW } from './one-row.js';
 import type { StoreDb } from './sql-database.js';
 
 /*
@@ -54,7 +55,7 @@ export async function readTraceRows(db: StoreDb, tenant: string, id: string): Pr
 export async function writeSpanRows(db: StoreDb, responseSeq: number, spans: readonly SpanRecord[]): Promise<void> {
   if (spans.length === 0) return;
   const last = await db.selectFrom('response_spans').select('position')
-    .where('response_seq', '=', responseSeq).orderBy('position', 'desc').limit(1).executeTakeFirst();
+    .where('response_seq', '=', responseSeq).orderBy('position', 'desc').limit(ONE_ROW).executeTakeFirst();
   const next = (last?.position ?? -1) + 1;
   await db.insertInto('response_spans')
     .values(spans.map((span, index) => ({ response_seq: responseSeq, position: next + index, span_id: span.id, span: JSON.stringify(span) })))
