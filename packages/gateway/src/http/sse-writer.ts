@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { eventJson } from '../encoder/event-json.js';
 
 /**
  * Writes Responses events as SSE (`event: <type>` / `data: <json>`). The events of one tick
@@ -40,10 +39,10 @@ export class SseWriter {
     this.scheduleFlush();
   }
 
-  /** Any event with a `type` (Responses events, Anthropic's Messages events): `event: <type>` and its JSON. */
-  send(event: { readonly type: string }): Promise<void> | undefined {
+  /** Any event with a `type` (Responses events, Anthropic's Messages events): `event: <type>` and its JSON (`json` when serialized already). */
+  send(event: { readonly type: string }, json?: string): Promise<void> | undefined {
     if (this.isClosed) return undefined;
-    this.pending += `event: ${event.type}\ndata: ${eventJson(event)}\n\n`;
+    this.pending += `event: ${event.type}\ndata: ${json ?? JSON.stringify(event)}\n\n`;
     this.scheduleFlush();
     return this.blocked;
   }

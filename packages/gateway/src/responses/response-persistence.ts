@@ -3,7 +3,6 @@ import {
 } from '@agentport/core';
 import { responseSpanEnding } from './response-trace.js';
 import type { StoreFaults } from './store-faults.js';
-import { keepEventJson } from '../encoder/event-json.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import type { ResponseObject } from '../encoder/response-object.js';
 
@@ -31,11 +30,21 @@ export class ResponsePersistence {
     private readonly spans?: { recorder: TraceRecorder; atCheckpoints: boolean },
   ) {}
 
-  /** Notes an event to write at the next flush. */
-  record(event: ResponseStreamEvent): void {
-    if (!this.store) return;
-    this.events.push({ sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject, json: keepEventJson(event) });
-    if (event.type === 'response.output_item.done') this.items.push(event.item as Item);
+  /**
+   * Notes events to write at the next flush. Returns each one's JSON, as the event log keeps it,
+   * for the client's stream to send as it is (one serialization for both); none for a response
+   * that is not stored.
+   */
+  record(events: readonly ResponseStreamEvent[]): string[] | undefined {
+    if (!this.store) return undefined;
+    const texts: string[] = [];
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      texts.push(json);
+      this.events.push({ sequenceNumber: event.sequence_number, type: event.type, data: event as unknown as JsonObject, json });
+      if (event.type === 'response.output_item.done') this.items.push(event.item as Item);
+    }
+    return texts;
   }
 
   /** A queued (background) response is picked up: one write, before its first event. */

@@ -58,8 +58,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Also send agentport's own events (step events). */
   extensions?: boolean;
-  /** The primary client: awaited per event, so a slow reader slows the run instead of filling memory. */
-  sink?: (event: ResponseStreamEvent) => Promise<void> | void;
+  /**
+   * The primary client: awaited per event, so a slow reader slows the run instead of filling
+   * memory. `json` is the event serialized already (a stored response's, as its event log keeps it).
+   */
+  sink?: (event: ResponseStreamEvent, json: string | undefined) => Promise<void> | void;
   /** History from elsewhere (a WebSocket connection's unstored responses) instead of the store. */
   history?: Item[];
   /** Called with the final response and the input as resolved (a WebSocket connection keeps its unstored responses). */
@@ -311,7 +314,7 @@ export class ResponseRunner {
     /** A resumed response whose opening events are stored already. */
     opened = false,
   ): Promise<ResponseObject> {
-    const send = (events: ResponseStreamEvent[]) => publish(live, options.sink, events, 0);
+    const send = (events: readonly ResponseStreamEvent[], texts: readonly string[] | undefined) => publish(live, options.sink, events, texts, 0);
     // Read once: the loop checks it per event, and the controller's getter is not free.
     const { signal } = live.abort;
     const timer = setTimeout(() => live.abort.abort(RUN_TIME_LIMIT), this.deps.limits.maxRunMs);
@@ -321,8 +324,7 @@ export class ResponseRunner {
         // Only a background response is stored `queued`; a foreground one starts `in_progress`.
         if (live.background) await persistence.markInProgress();
         const opening = encoder.start();
-        opening.forEach((event) => persistence.record(event));
-        await send(opening);
+        await send(opening, persistence.record(opening));
       }
       const firstToken = new FirstTokenClock(this.deps.metrics, startedAt);
       // A background response others may follow from another process is written as it runs, not only per step.
@@ -334,14 +336,15 @@ export class ResponseRunner {
         if (signal.reason === LEFT_FOR_RESUME) return encoder.response;
         firstToken.see(agentEvent);
         const events = encoder.encode(this.withRunTimeLimit(agentEvent, live));
-        for (const event of events) persistence.record(event);
+        const texts = persistence.record(events);
         if (encoder.isEnded) {
           const fault = await persistence.finish(encoder.response);
-          await send(fault ? this.failedToStore(encoder, persistence, events, fault) : events);
+          // The terminal event the store refused is replaced: its text goes with it.
+          await (fault ? send(this.failedToStore(encoder, persistence, events, fault), texts?.slice(0, -1)) : send(events, texts));
           break;
         }
         // Awaited only while the client pushes back: a fast one costs no promise per event.
-        const pushback = send(events);
+        const pushback = send(events, texts);
         if (pushback) await pushback;
         // A step's end is a checkpoint; a background run's next step start is one too (its tool results are in).
         if (agentEvent.type === 'step.completed' || (live.background && agentEvent.type === 'step.started')) await persistence.flush();
@@ -371,16 +374,16 @@ export class ResponseRunner {
   private async endWith(
     encoder: ResponseEventEncoder,
     persistence: ResponsePersistence,
-    send: (events: ResponseStreamEvent[]) => Promise<void> | undefined,
+    send: (events: readonly ResponseStreamEvent[], texts: readonly string[] | undefined) => Promise<void> | undefined,
     events: ResponseStreamEvent[],
   ): Promise<void> {
-    events.forEach((event) => persistence.record(event));
+    const texts = persistence.record(events);
     const fault = await persistence.finish(encoder.response);
     if (fault) {
       this.deps.storeFaults.note(fault);
       persistence.finishLater(encoder.response, this.deps.storeFaults);
     }
-    await send(events);
+    await send(events, texts);
   }
 
   /**
@@ -415,15 +418,18 @@ export class ResponseRunner {
 }
 
 /**
- * Gives each event to the followers and the primary client, in order; returns a promise only
- * when the client pushes back, and then goes on with the rest once it has caught up.
+ * Gives each event to the followers and the primary client (with its JSON, when `texts` has it),
+ * in order; returns a promise only when the client pushes back, and then goes on with the rest
+ * once it has caught up.
  */
-function publish(live: LiveResponse, sink: StartOptions['sink'], events: readonly ResponseStreamEvent[], from: number): Promise<void> | undefined {
+function publish(
+  live: LiveResponse, sink: StartOptions['sink'], events: readonly ResponseStreamEvent[], texts: readonly string[] | undefined, from: number,
+): Promise<void> | undefined {
   for (let index = from; index < events.length; index += 1) {
     const event = events[index]!;
     live.publish(event);
-    const pushback = sink?.(event);
-    if (pushback) return pushback.then(() => publish(live, sink, events, index + 1));
+    const pushback = sink?.(event, texts?.[index]);
+    if (pushback) return pushback.then(() => publish(live, sink, events, texts, index + 1));
   }
   return undefined;
 }

@@ -111,9 +111,9 @@ async function streamResponse(
     handle = await ctx.runner.start(request.tenant, params, {
       logger: request.log,
       traceParent: { kind: 'remote', headers: request.headers },
-      sink: (event: ResponseStreamEvent) => {
+      sink: (event: ResponseStreamEvent, json) => {
         openOnce();
-        return sse.send(event);
+        return sse.send(event, json);
       },
     });
   } catch (error) {

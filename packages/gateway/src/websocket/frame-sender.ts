@@ -1,5 +1,4 @@
 import { WebSocket } from 'ws';
-import { eventJson } from '../encoder/event-json.js';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
 import { TickCork, type Corkable } from './tick-cork.js';
 import type { ErrorFrame } from './error-frame.js';
@@ -37,8 +36,8 @@ export class FrameSender {
   }
 
   /** One event of a response; `streamId` is echoed when the request gave one. */
-  sendEvent(event: ResponseStreamEvent, streamId?: string): Promise<void> | undefined {
-    return this.send(streamId === undefined ? eventJson(event) : JSON.stringify({ ...event, stream_id: streamId }));
+  sendEvent(event: ResponseStreamEvent, streamId?: string, json?: string): Promise<void> | undefined {
+    return this.send(streamId === undefined ? json ?? JSON.stringify(event) : JSON.stringify({ ...event, stream_id: streamId }));
   }
 
   sendError(frame: ErrorFrame): void {

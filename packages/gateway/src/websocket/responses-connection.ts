@@ -233,9 +233,9 @@ export class ResponsesConnection {
         logger: this.log,
         ...(history ? { history } : {}),
         ...(bridge ? { clientTools: bridge } : {}),
-        sink: (event) => {
+        sink: (event, json) => {
           bridge?.observe(event);
-          return this.sender.sendEvent(event, frame.streamId);
+          return this.sender.sendEvent(event, frame.streamId, json);
         },
         onFinished: (response, output, input) => this.keepUnstored(params, input, response, output),
       });
