@@ -62,7 +62,7 @@ export class ResponseEventEncoder {
   private final: ResponseObject | undefined;
 
   constructor(initial: ResponseObject, private readonly options: ResponseEventEncoderOptions = {}) {
-    this.snapshot = copyJson(initial);
+    this.snapshot = shallowView(initial);
     this.presenter = new OutputItemPresenter(ToolNameMap.fromDeclaredTools(initial.tools), options.reasoningSeal, options.reasoningSummary, options.compactionSeal);
   }
 
@@ -78,16 +78,16 @@ export class ResponseEventEncoder {
   /** The opening events: `response.queued` (background), `response.created`, `response.in_progress`. */
   start(): ResponseStreamEvent[] {
     const events: ResponseStreamEvent[] = [];
-    // Events that show the same state share one copy: nothing changes an event once it is out.
+    // Events that show the same state share one view: nothing changes an event once it is out.
     if (this.snapshot.status === 'queued') {
-      const queued = this.response;
+      const queued = shallowView(this.snapshot);
       events.push(this.event('response.created', { response: queued }));
       events.push(this.event('response.queued', { response: queued }));
       this.snapshot.status = 'in_progress';
-      events.push(this.event('response.in_progress', { response: this.response }));
+      events.push(this.event('response.in_progress', { response: shallowView(this.snapshot) }));
     } else {
       this.snapshot.status = 'in_progress';
-      const started = this.response;
+      const started = shallowView(this.snapshot);
       events.push(this.event('response.created', { response: started }));
       events.push(this.event('response.in_progress', { response: started }));
     }
@@ -402,4 +402,13 @@ function incompleteCopy(item: Item, openParts: ReadonlyMap<string, { kind: strin
     default:
       return item;
   }
+}
+
+/**
+ * A response object of its own over the same nested values. The encoder changes a snapshot only
+ * in its top-level fields and its `output` list (an item is replaced, never changed), so this is
+ * a copy as good as a deep one for what it shows: the state at the time.
+ */
+function shallowView(response: ResponseObject): ResponseObject {
+  return { ...response, output: [...response.output] };
 }

@@ -2,16 +2,17 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 /**
- * Writes Responses events as SSE (`event: <type>` / `data: <json>`). The events of one tick
- * (those decoded from one upstream read) are joined and leave in one chunk at the end of the
- * tick, as a bare proxy that re-frames a whole read writes them, instead of one chunk each.
+ * Writes Responses events as SSE (`event: <type>` / `data: <json>`). The events of one turn of
+ * the event loop (those decoded from one upstream read, and the closing ones the last read
+ * brings once the upstream body has ended) are joined and leave in one chunk after the turn's
+ * I/O callbacks, as a bare proxy that re-frames a whole read writes them, instead of one chunk each.
  * `send` returns a promise only while the socket's buffer is full, so a slow reader slows the
- * producer (one tick late, by at most that tick's events) instead of filling memory, and a
+ * producer (one turn late, by at most that turn's events) instead of filling memory, and a
  * fast one costs no promise per event; once the client is gone it returns at once.
  */
 export class SseWriter {
   private closed = false;
-  /** The text of this tick's events, written by `flush` once the tick's work is done. */
+  /** The text of this turn's events, written by `flush` once the turn's work is done. */
   private pending = '';
   private flushScheduled = false;
   /** Set while the socket's buffer is full: resolves once the client has read (or left). */
@@ -26,8 +27,8 @@ export class SseWriter {
   }
 
   /**
-   * The head leaves with the events of this tick, in one write (a write of its own would cost
-   * the client a wake-up per response); at the end of the tick in any case, events or not.
+   * The head leaves with the events of this turn, in one write (a write of its own would cost
+   * the client a wake-up per response); at the end of the turn in any case, events or not.
    */
   open(): void {
     this.raw.writeHead(200, {
@@ -59,8 +60,9 @@ export class SseWriter {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // After the promise continuations that carry this read's other events, before any I/O.
-    process.nextTick(this.flush);
+    // After this turn's callbacks and their continuations: a read's events, and the end that
+    // waits for the upstream body's `end` (a tick later), go out in one write.
+    setImmediate(this.flush);
   }
 
   private readonly flush = (): void => {

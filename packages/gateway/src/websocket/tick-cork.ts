@@ -10,20 +10,21 @@ export interface Corkable {
  * system call, as a bare proxy that re-frames a whole read does, instead of one `writev` per
  * frame. (An HTTP response does this by itself; a WebSocket's socket does not. Do not cork an
  * HTTP response from outside: its `write()` then stops reporting a full buffer, seen on Node 24.)
- * `process.nextTick` runs after the promise continuations that carry those events, and
- * before any I/O: nothing waits longer than the code already running.
+ * The release runs once the event loop's turn has run its I/O callbacks and their promise
+ * continuations (`setImmediate`): a read's frames, and the closing ones that wait for the
+ * upstream body's end a tick later, leave together; nothing waits for new I/O.
  */
 export class TickCork {
   private held = false;
 
   constructor(private readonly stream: Corkable) {}
 
-  /** Call before each write; the first one of a tick corks the stream and schedules the release. */
+  /** Call before each write; the first one of a turn corks the stream and schedules the release. */
   hold(): void {
     if (this.held) return;
     this.held = true;
     this.stream.cork();
-    process.nextTick(this.release);
+    setImmediate(this.release);
   }
 
   private readonly release = (): void => {
