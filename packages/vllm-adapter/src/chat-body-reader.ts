@@ -1,5 +1,5 @@
 import { ModelError, type ModelStreamEvent } from '@agentport/core';
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { SseEventSplitter } from './sse-event-splitter.js';
 import type { ChatStreamDecoder } from './stream-decoder.js';
 
 /**
@@ -25,28 +25,22 @@ export function chatBodyReader(mediaType: string, decoder: ChatStreamDecoder, ma
 }
 
 /**
- * An SSE body, parsed by `eventsource-parser` (comment lines such as `: ping` are skipped);
- * each `data` payload goes to the decoder. An event over `maxEventBytes` ends the answer with
- * an `invalid_chunk` error.
+ * An SSE body, split into events by `SseEventSplitter` (comment lines such as `: ping` are
+ * skipped); each `data` payload goes to the decoder. An event over `maxEventBytes` ends the
+ * answer with an `invalid_chunk` error.
  */
 class SseChatBodyReader implements ChatBodyReader {
   private readonly events: ModelStreamEvent[] = [];
-  private readonly parser: EventSourceParser;
+  private readonly splitter: SseEventSplitter;
   private oversized = false;
 
   constructor(private readonly decoder: ChatStreamDecoder, private readonly maxEventBytes: number) {
-    this.parser = createParser({
-      maxBufferSize: maxEventBytes,
-      onEvent: (message) => {
-        // The parser bounds what it buffers across reads; an event that came whole in one read is checked here.
-        if (message.data.length > maxEventBytes) this.oversized = true;
-        else if (!this.oversized) decoder.decode(message.data, this.events);
+    this.splitter = new SseEventSplitter({
+      data: (payload) => {
+        if (!this.oversized) decoder.decode(payload, this.events);
       },
-      onError: (error) => {
-        // Unknown fields and bad `retry:` values are ignored, as the SSE spec says.
-        if (error.type === 'max-buffer-size-exceeded') this.oversized = true;
-      },
-    });
+      oversized: () => { this.oversized = true; },
+    }, maxEventBytes);
   }
 
   get finished(): boolean {
@@ -56,7 +50,7 @@ class SseChatBodyReader implements ChatBodyReader {
   read(text: string): readonly ModelStreamEvent[] {
     this.events.length = 0;
     if (this.finished) return this.events;
-    this.parser.feed(text);
+    this.splitter.feed(text);
     if (this.oversized && !this.decoder.finished) {
       this.events.push({ type: 'error', error: new ModelError('invalid_chunk', `vLLM sent an SSE event larger than ${this.maxEventBytes} characters`) });
     }
