@@ -7,8 +7,9 @@
  * hides changes of a few per cent. Per round: CPU µs per delivered token of each process (/proc)
  * and each build's ratio to the bare proxy and to the other build. Loopback only.
  *
- *   node packages/cli/bench/hot-path/compare-trees.ts --other=../bench-before [--streams=32] [--seconds=20] [--rounds=3] [--tokens=50] [--store]
+ *   node packages/cli/bench/hot-path/compare-trees.ts --other=../bench-before [--streams=32] [--seconds=20] [--rounds=3] [--tokens=50] [--pace-ms=10] [--store]
  *
+ * `--pace-ms`: the upstream's time between tokens (0: as fast as each reader takes them, the hot-path rows' full speed).
  * `--store`: the builds store each response in their SQLite file (`store: true`); otherwise `store: false`.
  * The other checkout must be built (`pnpm install && pnpm run build`); its own benchmark files start its agentport.
  */
@@ -22,8 +23,6 @@ import { makeClient, type StreamOutcome } from './stream-clients.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const API_KEY = 'sk-bench';
-const PACE_MS = 10;
-
 const args = new Map(process.argv.slice(2).map((arg) => {
   const [key, value] = arg.replace(/^--/, '').split('=');
   return [key ?? '', value ?? 'true'] as const;
@@ -35,6 +34,7 @@ const streams = Number(args.get('streams') ?? 32);
 const seconds = Number(args.get('seconds') ?? 20);
 const rounds = Number(args.get('rounds') ?? 3);
 const tokens = Number(args.get('tokens') ?? 50);
+const PACE_MS = Number(args.get('pace-ms') ?? 10);
 const store = args.has('store');
 const overrides = JSON.stringify({ gateway: { maxConcurrentRuns: 4096, requestsPerMinute: 0 }, vllm: { maxConnections: 4096 } });
 
@@ -65,7 +65,7 @@ const targets: Target[] = [
 try {
   // Warm, as a running gateway is: V8 optimizes agentport's code for several seconds under load.
   await load(targets, 10_000);
-  process.stdout.write(`compare-trees: ${streams} streams to each at once, ${tokens} tokens ${PACE_MS} ms apart, store ${store ? 'on' : 'off'}, ${seconds} s rounds; other = ${resolve(other)}\n\n`);
+  process.stdout.write(`compare-trees: ${streams} streams to each at once, ${tokens} tokens ${PACE_MS === 0 ? 'at full speed' : `${PACE_MS} ms apart`}, store ${store ? 'on' : 'off'}, ${seconds} s rounds; other = ${resolve(other)}\n\n`);
   process.stdout.write('| round | bare µs/token | this µs/token (÷ bare) | other µs/token (÷ bare) | this ÷ other | errors |\n|---|---|---|---|---|---|\n');
   for (let round = 1; round <= rounds; round += 1) {
     const before = new Map(targets.map((target) => [target.name, readProcessTreeCpu(target.started.child.pid!)]));
