@@ -17,8 +17,12 @@ export interface SseEventSink {
  * `maxEventBytes`, or an unfinished one that grows past it, is reported oversized.
  */
 export class SseEventSplitter {
-  /** The start of an event whose end has not arrived yet. */
-  private carry = '';
+  /**
+   * The reads since the last event end, kept apart: an event that trickles in (a slow or hostile
+   * upstream) is joined once, when it ends, not on every read.
+   */
+  private carry: string[] = [];
+  private carryLength = 0;
   /** A CR was seen: from then on the parser reads everything. */
   private parserOnly = false;
   private readonly parser: EventSourceParser;
@@ -35,29 +39,46 @@ export class SseEventSplitter {
   }
 
   feed(chunk: string): void {
+    if (chunk === '') return;
     if (this.parserOnly) {
       this.parser.feed(chunk);
       return;
     }
-    const text = this.carry === '' ? chunk : this.carry + chunk;
-    this.carry = '';
-    if (text.includes('\r')) {
+    if (chunk.includes('\r')) {
       this.parserOnly = true;
-      this.parser.feed(text);
+      this.parser.feed(this.takeCarry() + chunk);
       return;
     }
+    // Only this read can end an event: with a blank line of its own, or one begun by the carry's last newline.
+    const ends = chunk.includes('\n\n') || (chunk.startsWith('\n') && this.carry.at(-1)?.endsWith('\n') === true);
+    if (!ends) {
+      this.keep(chunk);
+      return;
+    }
+    const text = this.takeCarry() + chunk;
     let at = 0;
     for (let end = text.indexOf('\n\n', at); end >= 0; end = text.indexOf('\n\n', at)) {
       if (end > at) this.block(text.slice(at, end));
       at = end + 2;
     }
-    if (at < text.length) {
-      this.carry = at === 0 ? text : text.slice(at);
-      if (this.carry.length > this.maxEventBytes) {
-        this.carry = '';
-        this.sink.oversized();
-      }
+    if (at < text.length) this.keep(at === 0 ? text : text.slice(at));
+  }
+
+  /** The start of an event whose end has not arrived yet; reported oversized once it is over the limit. */
+  private keep(part: string): void {
+    this.carry.push(part);
+    this.carryLength += part.length;
+    if (this.carryLength > this.maxEventBytes) {
+      this.takeCarry();
+      this.sink.oversized();
     }
+  }
+
+  private takeCarry(): string {
+    const text = this.carry.length === 1 ? this.carry[0]! : this.carry.join('');
+    this.carry = [];
+    this.carryLength = 0;
+    return text;
   }
 
   private block(block: string): void {
