@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ResponseStreamEvent } from '../encoder/response-event-encoder.js';
-import { TickCork, type Corkable } from './tick-cork.js';
+import { TurnCork, type Corkable } from './turn-cork.js';
 import type { ErrorFrame } from './error-frame.js';
 
 export interface SendBufferLimits {
@@ -11,7 +11,7 @@ export interface SendBufferLimits {
 }
 
 /**
- * Writes JSON text frames to one client; the frames of one tick leave in one write (`TickCork`
+ * Writes JSON text frames to one client; the frames of one loop turn leave in one write (`TurnCork`
  * on the connection's socket). Below the buffer limit a send does not wait; above
  * it, the send waits until the frame has left the process (the run pauses, and with it the
  * upstream stream), for at most the grace period. A reader that has not caught up by then is
@@ -19,7 +19,7 @@ export interface SendBufferLimits {
  */
 export class FrameSender {
   private slow = false;
-  private readonly cork: TickCork;
+  private readonly cork: TurnCork;
 
   constructor(
     private readonly ws: WebSocket,
@@ -28,7 +28,7 @@ export class FrameSender {
     private readonly limits: SendBufferLimits,
     private readonly onSlowReader: () => void,
   ) {
-    this.cork = new TickCork(socket);
+    this.cork = new TurnCork(socket);
   }
 
   get isOpen(): boolean {

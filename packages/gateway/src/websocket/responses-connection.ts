@@ -14,7 +14,7 @@ import { ConnectionToolBridge } from './connection-tool-bridge.js';
 import { asApiError, toErrorFrame } from './error-frame.js';
 import { FrameSender } from './frame-sender.js';
 import { prewarmResponse } from './prewarm-response.js';
-import type { Corkable } from './tick-cork.js';
+import type { Corkable } from './turn-cork.js';
 import { UnstoredResponses } from './unstored-responses.js';
 
 /**

@@ -1,11 +1,11 @@
-/** What a `TickCork` holds: a socket. */
+/** What a `TurnCork` holds: a socket. */
 export interface Corkable {
   cork(): void;
   uncork(): void;
 }
 
 /**
- * Holds a socket's writes until the current tick's work is done, so the frames of the events
+ * Holds a socket's writes until the current loop turn's work is done, so the frames of the events
  * decoded from one upstream read (often several tokens at full speed) leave in one write
  * system call, as a bare proxy that re-frames a whole read does, instead of one `writev` per
  * frame. (An HTTP response does this by itself; a WebSocket's socket does not. Do not cork an
@@ -14,7 +14,7 @@ export interface Corkable {
  * continuations (`setImmediate`): a read's frames, and the closing ones that wait for the
  * upstream body's end a tick later, leave together; nothing waits for new I/O.
  */
-export class TickCork {
+export class TurnCork {
   private held = false;
 
   constructor(private readonly stream: Corkable) {}
