@@ -22,7 +22,7 @@ export function registerProcessMetrics(registry: MetricRegistry): void {
 
 /**
  * One reading of V8's heap for all the heap gauges of a scrape: read one by one, the heap could
- * grow between two of them, and a scrape show more resident (or used) than reserved.
+ * grow between two of them, and a scrape show more used than reserved.
  */
 function heapReading(): () => HeapInfo {
   let reading: HeapInfo | undefined;
