@@ -75,6 +75,7 @@ export class SseEventSplitter {
   }
 
   private takeCarry(): string {
+    if (this.carry.length === 0) return '';
     const text = this.carry.length === 1 ? this.carry[0]! : this.carry.join('');
     this.carry = [];
     this.carryLength = 0;
